@@ -1,0 +1,108 @@
+import { awscdk, DependencyType, javascript } from 'projen';
+
+/** Exact pins: newer aws-cdk-lib writes cloud assemblies integ-runner cannot read (see DEVELOPERS.md). */
+const CDK_VERSION = '2.257.0';
+const INTEG_TESTS_ALPHA = '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0';
+const INTEG_RUNNER = '@aws-cdk/integ-runner@2.197.10';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-scope-environment',
+  description: 'AWS CDK constructs that stand up a whole Weave Scope environment: EKS cluster, PostgreSQL users database, DynamoDB/S3 report store, SQS control queues, role-scoped IAM users and DNS.',
+  author: 'cdk-scope-environment developers',
+  authorAddress: 'dev@example.com',
+  repositoryUrl: 'https://example.com/cdk-scope-environment.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'eks', 'weave-scope', 'rds', 'dynamodb'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  deps: ['@aws-cdk/lambda-layer-kubectl-v34@^2.2.2'],
+  peerDeps: ['@aws-cdk/lambda-layer-kubectl-v34@^2.2.2'],
+  devDeps: [
+    INTEG_TESTS_ALPHA,
+    INTEG_RUNNER,
+    'cdk-nag@3.0.2',
+    'esbuild',
+    'pg@^8.16.0',
+    '@types/pg',
+    '@aws-sdk/client-secrets-manager@^3',
+  ],
+
+  // Handlers (*.lambda.ts) are bundled by esbuild at build time into assets/, shipped in the package.
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: { externals: ['@aws-sdk/*', 'pg-native'], sourcemap: false },
+  },
+  integrationTestAutoDiscover: false,
+
+  // npm is the only publish target (no publishToPypi/Maven/NuGet/Go); the generated GitHub
+  // workflows are not used by anything here.
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 120_000,
+      coverageReporters: ['text-summary'],
+    },
+  },
+  tsconfigDev: { include: ['integ/**/*.ts', 'example/**/*.ts', 'benchmarks/**/*.ts'], compilerOptions: {} },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'example', 'benchmarks'] },
+  gitignore: [
+    'integ/**/*.snapshot/asset.*',
+    'integ/**/cdk-integ.out.*',
+    'integ/**/cdk.out',
+    'example/cdk.out',
+    'benchmarks/cdk.out*',
+    '.cdk.staging',
+  ],
+});
+
+// devDependency exact, peer caret: a `^` devDependency would silently resolve to the newest release.
+project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
+project.deps.addDependency(`aws-cdk-lib@${CDK_VERSION}`, DependencyType.BUILD);
+
+project.npmignore?.exclude('/integ/', '/example/', '/benchmarks/');
+
+// The bundle must exist before tests or the example synthesize (they reference assets/).
+const bundle = project.tasks.tryFind('bundle');
+
+// jsii warns loudly on Node 20; the machines here run Node 20.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
+
+// ---- integ snapshots: verified offline in every test run --------------------------------------
+const integArgs = '--directory integ --language typescript';
+const integVerify = project.addTask('integ:verify', {
+  description: 'Verify every committed integ snapshot offline (no AWS credentials needed)',
+  exec: `integ-runner ${integArgs}`,
+});
+project.addTask('integ:snapshot', {
+  description: 'Write or refresh the integ snapshots (no deploy)',
+  exec: `integ-runner ${integArgs} --dry-run --update-on-failed`,
+  receiveArgs: true,
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy every integ test to your sandbox account, run its assertions and destroy it (needs AWS credentials; AWS_PROFILE / AWS_REGION select them)',
+  exec: `integ-runner --directory integ --language typescript --update-on-failed --force`,
+  receiveArgs: true,
+});
+if (bundle) {
+  project.testTask.prependSpawn(bundle);
+  integVerify.prependSpawn(bundle);
+}
+project.testTask.spawn(integVerify);
+
+// ---- the README's main job: synthesize the example app -----------------------------------------
+const example = project.addTask('example', {
+  description: 'Synthesize example/app.ts (a dev and a prod environment) into example/cdk.out and print a summary per stack',
+});
+if (bundle) example.spawn(bundle);
+example.exec('rm -rf example/cdk.out');
+example.exec('ts-node --project tsconfig.dev.json example/app.ts');
+example.exec('ts-node --project tsconfig.dev.json example/summary.ts example/cdk.out');
+
+project.synth();

@@ -1,0 +1,1 @@
+// Public exports of cdk-scope-environment: one line per construct folder.

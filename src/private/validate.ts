@@ -1,0 +1,39 @@
+/**
+ * Synth-time validation shared by every construct. Each check throws an Error that names the
+ * prop and says what is allowed. Unresolved tokens are skipped: their value is only known at deploy time.
+ */
+import { Token } from 'aws-cdk-lib';
+
+/** Fails unless `value` matches `pattern`; `allowed` describes the pattern in words. */
+export function validatePattern(prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!pattern.test(value)) {
+    throw new Error(`Invalid ${prop} '${value}': ${allowed}.`);
+  }
+}
+
+/** Fails unless `min <= value <= max` and `value` is a whole number. */
+export function validateInteger(prop: string, value: number | undefined, min: number, max?: number): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  const range = max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    throw new Error(`Invalid ${prop} ${value}: must be ${range}.`);
+  }
+}
+
+/** The `envName` rule of ScopeEnvironment: lower case, starts with a letter, at most 20 characters. */
+export const ENV_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+
+/** Fails unless `envName` follows ENV_NAME_PATTERN. */
+export function validateEnvName(value: string | undefined, prop = 'envName'): void {
+  validatePattern(prop, value, ENV_NAME_PATTERN, 'must start with a lower-case letter and contain only a-z, 0-9 and -, at most 20 characters');
+}
+
+/**
+ * The environment name a part uses when it is built on its own (no `envName` prop): the stack
+ * name, lower-cased, with characters outside [a-z0-9-] turned into `-`, cut to 20 characters.
+ */
+export function defaultEnvName(stackName: string): string {
+  const name = stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '').slice(0, 20);
+  return name || 'scope';
+}
