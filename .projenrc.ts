@@ -50,7 +50,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
       coverageReporters: ['text-summary'],
     },
   },
-  tsconfigDev: { include: ['integ/**/*.ts', 'example/**/*.ts', 'benchmarks/**/*.ts'], compilerOptions: {} },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'example/**/*.ts', 'benchmarks/**/*.ts', '.projenrc.ts'],
+    compilerOptions: {},
+  },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'example', 'benchmarks'] },
   gitignore: [
     'integ/**/*.snapshot/asset.*',

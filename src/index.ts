@@ -1,1 +1,3 @@
 // Public exports of cdk-scope-environment: one line per construct folder.
+export * from './storage';
+export * from './queue';
