@@ -1,3 +1,4 @@
 // Public exports of cdk-scope-environment: one line per construct folder.
 export * from './storage';
 export * from './queue';
+export * from './iam';

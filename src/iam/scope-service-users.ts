@@ -1,0 +1,137 @@
+import { Construct } from 'constructs';
+import { IServiceAccountRoleProvider, ServiceUser } from './service-user';
+import { validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { ControlQueues } from '../queue';
+import { ReportStore } from '../storage';
+
+/** Physical names of the three service users, to adopt existing names. */
+export interface ServiceUserNames {
+  /**
+   * Name of the collection service's user (writes reports).
+   * @default `<envName>_report_writer`
+   */
+  readonly writer?: string;
+
+  /**
+   * Name of the query service's user (reads reports).
+   * @default `<envName>_report_reader`
+   */
+  readonly reader?: string;
+
+  /**
+   * Name of the control service's user (reads and writes the control queues).
+   * @default `<envName>_sqs_readwriter`
+   */
+  readonly queue?: string;
+}
+
+/** Options of the service users (the old `iam <env> report_writer | report_reader | sqs_readwriter`). */
+export interface ScopeServiceUsersOptions {
+  /**
+   * Physical IAM user names.
+   * @default - `<envName>_report_writer`, `<envName>_report_reader`, `<envName>_sqs_readwriter`
+   */
+  readonly userNames?: ServiceUserNames;
+
+  /**
+   * Serial of the access keys. Bump it (it may only grow) to rotate all three keys: CloudFormation
+   * creates new keys, rewrites the secrets, then deletes the old keys at the end of the deploy.
+   * @default 0
+   */
+  readonly keySerial?: number;
+
+  /**
+   * Create an access key per user, stored in a Secrets Manager secret. Turn off for keyless setups.
+   * @default true
+   */
+  readonly createAccessKeys?: boolean;
+
+  /**
+   * Also give each service a keyless EKS Pod Identity role with the same rights, bound to the
+   * service accounts `collection`, `query` and `control` in `namespace`. Needs `cluster`.
+   * @default false
+   */
+  readonly podIdentity?: boolean;
+
+  /**
+   * Kubernetes namespace of the service accounts (with `podIdentity`).
+   * @default 'scope'
+   */
+  readonly namespace?: string;
+}
+
+/** Props of ScopeServiceUsers. */
+export interface ScopeServiceUsersProps extends ScopeServiceUsersOptions {
+  /**
+   * Environment name; the default user names start with it.
+   * @default - the report store's envName
+   */
+  readonly envName?: string;
+
+  /** The report store the collection service writes to and the query service reads from. */
+  readonly reports: ReportStore;
+
+  /** The control queue namespace the control service reads and writes. */
+  readonly queues: ControlQueues;
+
+  /**
+   * The cluster that binds Pod Identity roles to service accounts (e.g. a ScopeCluster); required with `podIdentity`.
+   * @default - no Pod Identity roles
+   */
+  readonly cluster?: IServiceAccountRoleProvider;
+}
+
+/** Kubernetes service account names of the three services (with `podIdentity`). */
+const SERVICE_ACCOUNT_NAMES = { writer: 'collection', reader: 'query', queue: 'control' };
+
+/**
+ * The three role-scoped identities of a Scope environment, each an IAM user that gets its rights
+ * only through its own group, with its access key in Secrets Manager (and optionally a keyless
+ * Pod Identity role with the same rights):
+ * - `reportWriter` (collection service): dynamodb:PutItem on the table, s3:PutObject on the bucket's objects;
+ * - `reportReader` (query service): dynamodb:Query/GetItem/BatchGetItem on the table, s3:GetObject on the bucket's objects;
+ * - `queueReadWriter` (control service): the control queue actions on `<queuePrefix>*` only.
+ */
+export class ScopeServiceUsers extends Construct {
+  /** The collection service's identity (writes reports). */
+  public readonly reportWriter: ServiceUser;
+  /** The query service's identity (reads reports). */
+  public readonly reportReader: ServiceUser;
+  /** The control service's identity (reads and writes the control queues). */
+  public readonly queueReadWriter: ServiceUser;
+  /** Environment name these users belong to. */
+  public readonly envName: string;
+
+  constructor(scope: Construct, id: string, props: ScopeServiceUsersProps) {
+    super(scope, id);
+    validateEnvName(props.envName);
+    validateInteger('keySerial', props.keySerial, 0);
+    const namespace = props.namespace ?? 'scope';
+    validatePattern('namespace', namespace, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+      'Kubernetes namespaces are 1 to 63 characters of a-z, 0-9 and -, starting and ending with a letter or digit');
+    if (props.podIdentity && !props.cluster) {
+      throw new Error('Invalid podIdentity: podIdentity: true needs the cluster prop (e.g. a ScopeCluster) to bind the roles to service accounts.');
+    }
+    this.envName = props.envName ?? props.reports.envName;
+    const { reports, queues } = props;
+
+    const make = (key: keyof ServiceUserNames, id: string, defaultName: string, secretFields: { [k: string]: string }) =>
+      new ServiceUser(this, id, {
+        userName: props.userNames?.[key] ?? `${this.envName}_${defaultName}`,
+        userNameProp: props.userNames?.[key] === undefined ? 'envName' : `userNames.${key}`,
+        createAccessKey: props.createAccessKeys,
+        keySerial: props.keySerial,
+        secretFields,
+        role: props.podIdentity ? props.cluster?.serviceAccountRole(namespace, SERVICE_ACCOUNT_NAMES[key]) : undefined,
+      });
+
+    const storeFields = { table: reports.table.tableName, bucket: reports.bucket.bucketName };
+    this.reportWriter = make('writer', 'ReportWriter', 'report_writer', storeFields);
+    this.reportReader = make('reader', 'ReportReader', 'report_reader', storeFields);
+    this.queueReadWriter = make('queue', 'QueueReadWriter', 'sqs_readwriter', { queuePrefix: queues.queuePrefix });
+
+    this.reportWriter.grantees.forEach(g => reports.grantWrite(g));
+    this.reportReader.grantees.forEach(g => reports.grantRead(g));
+    this.queueReadWriter.grantees.forEach(g => queues.grantReadWrite(g));
+  }
+}
