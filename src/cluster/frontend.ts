@@ -1,0 +1,270 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import {
+  CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
+} from './pod-identity';
+import { validateInteger } from '../private/validate';
+
+/** The listener port that gets a TLS listener (and needs `certificate`). */
+const TLS_PORT = 443;
+
+/** How the frontend endpoint is built; shared by FrontendEndpoint and ScopeCluster's `frontend` option. */
+export interface FrontendEndpointOptions {
+  /**
+   * Namespace of the Kubernetes Service the load balancer sends traffic to. Created (and kept
+   * when the frontend is removed) unless it is `default`.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Name of the Kubernetes Service the load balancer sends traffic to.
+   * @default 'frontend'
+   */
+  readonly serviceName?: string;
+
+  /**
+   * Port of the Kubernetes Service (its `spec.ports[].port`) that the TargetGroupBinding refers to.
+   * @default 80
+   */
+  readonly servicePort?: number;
+
+  /**
+   * Port the pods behind the Service listen on (the Service's `targetPort`). The target group
+   * uses it and the cluster security group admits the load balancer on it.
+   * @default - same as `servicePort`
+   */
+  readonly targetPort?: number;
+
+  /**
+   * Listener ports of the load balancer. Port 443 gets a TLS listener that terminates at the
+   * load balancer with `certificate`; every other port is plain TCP. All forward to the same
+   * target group.
+   * @default [80]
+   */
+  readonly ports?: number[];
+
+  /**
+   * ACM certificate for the TLS listener on port 443. Required when `ports` contains 443 and
+   * allowed only then.
+   * @default - no TLS listener
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Version of the `aws-load-balancer-controller` Helm chart (https://aws.github.io/eks-charts).
+   * @default '1.14.0' (controller v2.14.0)
+   */
+  readonly controllerChartVersion?: string;
+}
+
+/** Options of ScopeCluster's frontend endpoint. */
+export interface FrontendOptions extends FrontendEndpointOptions {
+  /**
+   * Whether ScopeCluster builds the frontend endpoint at all. Set to `false` for a cluster with
+   * no public entry point: no load balancer and no load balancer controller are created and
+   * `ScopeCluster.frontend` is `undefined`. (A flag inside the options object, because jsii
+   * cannot express a `boolean | FrontendOptions` prop.)
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Props of FrontendEndpoint. */
+export interface FrontendEndpointProps extends FrontendEndpointOptions {
+  /** The cluster whose Service the load balancer serves; the controller is installed into it. */
+  readonly cluster: eks.Cluster;
+}
+
+/**
+ * The public entry point of a cluster, owned by the stack: an internet-facing Network Load
+ * Balancer in the public subnets with an IP target group, and the AWS Load Balancer Controller
+ * (Helm chart, Pod Identity role) keeping that target group filled with the pods of one
+ * Kubernetes Service through a `TargetGroupBinding`.
+ *
+ * Because CloudFormation creates the load balancer, its DNS name is known in the same deploy
+ * (a DNS alias can point at it right away) and `cdk destroy` removes it without Kubernetes
+ * having to clean up first.
+ */
+export class FrontendEndpoint extends Construct {
+  /** Default version of the AWS Load Balancer Controller Helm chart (controller v2.14.0). */
+  public static readonly DEFAULT_CONTROLLER_CHART_VERSION = '1.14.0';
+
+  /** The load balancer; alias a DNS record to it. */
+  public readonly loadBalancer: elbv2.INetworkLoadBalancer;
+  /** The IP target group that the controller fills with the Service's pods. */
+  public readonly targetGroup: elbv2.INetworkTargetGroup;
+  /** Security group of the load balancer (open to the internet on the listener ports). */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** Role of the AWS Load Balancer Controller, bound to its service account by Pod Identity. */
+  public readonly controllerRole: iam.Role;
+  /** The Helm release of the AWS Load Balancer Controller. */
+  public readonly controller: eks.HelmChart;
+  /** The `TargetGroupBinding` manifest. */
+  public readonly binding: eks.KubernetesManifest;
+  /** Namespace of the bound Service. */
+  public readonly namespace: string;
+  /** Name of the bound Service. */
+  public readonly serviceName: string;
+  /** Port of the bound Service. */
+  public readonly servicePort: number;
+  /** Port the pods listen on (the target group's port). */
+  public readonly targetPort: number;
+
+  constructor(scope: Construct, id: string, props: FrontendEndpointProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+
+    this.namespace = props.namespace ?? 'default';
+    this.serviceName = props.serviceName ?? 'frontend';
+    this.servicePort = props.servicePort ?? 80;
+    this.targetPort = props.targetPort ?? this.servicePort;
+    const ports = props.ports ?? [80];
+    validateNamespace('frontend.namespace', this.namespace);
+    validateServiceAccountName('frontend.serviceName', this.serviceName);
+    validateInteger('frontend.servicePort', this.servicePort, 1, 65535);
+    validateInteger('frontend.targetPort', this.targetPort, 1, 65535);
+    validateListenerPorts(ports, props.certificate);
+
+    // ---- AWS side: load balancer, target group, security groups --------------------------------
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: cluster.vpc,
+      description: 'Frontend load balancer: listener ports from anywhere, target port to the cluster',
+      allowAllOutbound: false,
+    });
+    const nlb = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc: cluster.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [this.securityGroup],
+      crossZoneEnabled: true,
+    });
+    this.loadBalancer = nlb;
+
+    const targetGroup = new elbv2.NetworkTargetGroup(this, 'TargetGroup', {
+      vpc: cluster.vpc,
+      port: this.targetPort,
+      protocol: elbv2.Protocol.TCP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: Duration.seconds(30),
+    });
+    this.targetGroup = targetGroup;
+
+    for (const port of ports) {
+      nlb.connections.allowFromAnyIpv4(ec2.Port.tcp(port), `Frontend port ${port} from the internet`);
+      nlb.addListener(`Listener${port}`, port === TLS_PORT
+        ? {
+          port,
+          protocol: elbv2.Protocol.TLS,
+          certificates: [elbv2.ListenerCertificate.fromCertificateManager(props.certificate!)],
+          sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+          defaultTargetGroups: [targetGroup],
+        }
+        : { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });
+    }
+    // IP targets: the load balancer talks to the pods directly. Nodes (and so pods) carry the
+    // cluster security group, which must admit the load balancer on the pods' port.
+    nlb.connections.allowTo(cluster.clusterSecurityGroup, ec2.Port.tcp(this.targetPort), 'Frontend load balancer to frontend pods');
+
+    // ---- Kubernetes side: the controller and the binding ---------------------------------------
+    const controllerIdentity = createPodIdentityRole(new Construct(this, 'ControllerIdentity'), cluster, CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT);
+    this.controllerRole = controllerIdentity.role;
+    const stack = Stack.of(this);
+    // Only what TargetGroupBinding needs; the controller never creates or deletes load balancers
+    // here (the stack owns them), so none of the Create*/Delete*/Modify* or WAF/Shield/ACM
+    // permissions of the controller's full policy are granted.
+    // - Describe*: reading the target group, its health, and the VPC / ENIs / security groups of
+    //   the pods. These actions have no resource-level permissions, hence '*'.
+    this.controllerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['elasticloadbalancing:Describe*', 'ec2:Describe*'],
+      resources: ['*'],
+    }));
+    // - Register/DeregisterTargets: keeping the target group in step with the Service's pods,
+    //   on this target group only.
+    this.controllerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      resources: [targetGroup.targetGroupArn],
+    }));
+    // - Authorize/RevokeSecurityGroupIngress: the controller reconciles the ingress rules of the
+    //   pods' security group for a binding (and fails a binding without them on some versions).
+    //   The stack already adds the rule itself; this is limited to the cluster security group.
+    this.controllerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: cluster.clusterSecurityGroupId })],
+    }));
+
+    this.controller = new eks.HelmChart(this, 'Controller', {
+      cluster,
+      repository: 'https://aws.github.io/eks-charts',
+      chart: 'aws-load-balancer-controller',
+      release: 'aws-load-balancer-controller',
+      version: props.controllerChartVersion ?? FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION,
+      namespace: CONTROLLER_NAMESPACE,
+      // Wait for the controller (and its webhook) to be ready: the binding below is validated by it.
+      wait: true,
+      timeout: Duration.minutes(10),
+      values: {
+        clusterName: cluster.clusterName,
+        region: stack.region,
+        vpcId: cluster.vpc.vpcId,
+        serviceAccount: { create: true, name: CONTROLLER_SERVICE_ACCOUNT },
+        // This controller only serves TargetGroupBindings. Without these two it would claim every
+        // `type: LoadBalancer` Service and offer an `alb` IngressClass, neither of which its
+        // permissions allow it to fulfil.
+        enableServiceMutatorWebhook: false,
+        createIngressClassResource: false,
+      },
+    });
+    // The pods get their credentials at start, so the association (and the agent) must exist
+    // first; on delete, the controller must outlive the binding to deregister the targets.
+    this.controller.node.addDependency(controllerIdentity.association, this.controllerRole);
+    if (cluster.eksPodIdentityAgent) this.controller.node.addDependency(cluster.eksPodIdentityAgent);
+
+    const namespaceManifest = this.namespace === 'default' ? undefined : new eks.KubernetesManifest(this, 'Namespace', {
+      cluster,
+      manifest: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } }],
+      overwrite: true,
+      // The application lives in this namespace: removing the frontend must not delete it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.binding = new eks.KubernetesManifest(this, 'TargetGroupBinding', {
+      cluster,
+      manifest: [{
+        apiVersion: 'elbv2.k8s.aws/v1beta1',
+        kind: 'TargetGroupBinding',
+        metadata: { name: this.serviceName, namespace: this.namespace },
+        spec: {
+          serviceRef: { name: this.serviceName, port: this.servicePort },
+          targetGroupARN: targetGroup.targetGroupArn,
+          targetType: 'ip',
+        },
+      }],
+    });
+    this.binding.node.addDependency(this.controller);
+    if (namespaceManifest) this.binding.node.addDependency(namespaceManifest);
+  }
+}
+
+function validateListenerPorts(ports: number[], certificate: acm.ICertificate | undefined): void {
+  if (ports.length === 0) {
+    throw new Error('Invalid frontend.ports []: give at least one listener port (e.g. [80] or [80, 443]).');
+  }
+  for (const port of ports) validateInteger('frontend.ports', port, 1, 65535);
+  const resolved = ports.filter(p => !Token.isUnresolved(p));
+  if (new Set(resolved).size !== resolved.length) {
+    throw new Error(`Invalid frontend.ports [${ports.join(', ')}]: each port may appear only once.`);
+  }
+  const tls = ports.includes(TLS_PORT);
+  if (tls && !certificate) {
+    throw new Error(`Invalid frontend.ports [${ports.join(', ')}]: port 443 is a TLS listener and needs frontend.certificate (an ACM certificate).`);
+  }
+  if (!tls && certificate) {
+    throw new Error(`Invalid frontend.certificate: it is used only by a TLS listener on port 443; add 443 to frontend.ports (now [${ports.join(', ')}]).`);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './scope-cluster';
+export * from './frontend';

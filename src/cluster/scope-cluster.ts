@@ -1,0 +1,335 @@
+import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { FrontendEndpoint, FrontendOptions } from './frontend';
+import {
+  CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
+} from './pod-identity';
+import { defaultEnvName, validateEnvName, validateInteger } from '../private/validate';
+
+/** The Kubernetes version the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) serves. */
+const LAYER_KUBERNETES_VERSION = '1.34';
+
+/** Nodes per managed node group: the EKS service quota "Nodes per managed node group". */
+const MAX_NODE_COUNT = 450;
+
+/** Port the helloWorld smoke-test container listens on. */
+const HELLO_WORLD_PORT = 80;
+
+/** How ScopeCluster is built (what ScopeEnvironment passes through as `cluster`). */
+export interface ScopeClusterOptions {
+  /**
+   * Kubernetes version of the control plane and the nodes. Versions other than 1.34 need a
+   * matching `kubectlLayer` (e.g. `KubectlV35Layer` from `@aws-cdk/lambda-layer-kubectl-v35`).
+   * @default KubernetesVersion.V1_34
+   */
+  readonly version?: eks.KubernetesVersion;
+
+  /**
+   * kubectl/helm Lambda layer used to apply manifests and Helm charts; must match `version`.
+   * @default - KubectlV34Layer from @aws-cdk/lambda-layer-kubectl-v34
+   */
+  readonly kubectlLayer?: lambda.ILayerVersion;
+
+  /**
+   * Number of worker nodes: the node group's minimum, maximum and desired size are all set to it.
+   * Raise it to add nodes; lower it to remove nodes (the managed node group cordons and drains
+   * each node before terminating it). From 1 to 450 (nodes per managed node group).
+   * @default 2
+   */
+  readonly nodeCount?: number;
+
+  /**
+   * EC2 instance type of the worker nodes. Graviton (ARM) types get the ARM AMI.
+   * @default m7i.large (general purpose, 2 vCPU, 8 GiB, not burstable)
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Size of each node's root volume (encrypted gp3), in GiB.
+   * @default 20
+   */
+  readonly nodeDiskSize?: number;
+
+  /**
+   * IAM roles that get cluster-admin access (access entry with AmazonEKSClusterAdminPolicy,
+   * cluster scope). The first one is used in the `kubeconfigCommand`.
+   * @default - none
+   */
+  readonly adminRoles?: iam.IRole[];
+
+  /**
+   * IAM principal ARNs (roles or users) that get cluster-admin access, like `adminRoles`.
+   * @default - none
+   */
+  readonly adminPrincipalArns?: string[];
+
+  /**
+   * Who can reach the Kubernetes API endpoint.
+   * @default EndpointAccess.PUBLIC_AND_PRIVATE
+   */
+  readonly endpointAccess?: eks.EndpointAccess;
+
+  /**
+   * KMS key that envelope-encrypts Kubernetes secrets.
+   * @default - a new key with rotation on, scheduled for deletion when the cluster is destroyed
+   */
+  readonly secretsKey?: kms.IKey;
+
+  /**
+   * Control plane log types sent to CloudWatch Logs.
+   * @default [API, AUDIT, AUTHENTICATOR]
+   */
+  readonly clusterLogging?: eks.ClusterLoggingTypes[];
+
+  /**
+   * The public entry point: a stack-owned Network Load Balancer bound to the Kubernetes Service
+   * `frontend`. Pass `{ enabled: false }` for a cluster without one.
+   * @default - enabled, Service `frontend` in namespace `default`, port 80
+   */
+  readonly frontend?: FrontendOptions;
+
+  /**
+   * Deploy the smoke-test app: Deployment `helloworld` (image peterbourgon/helloworld:1.0.0,
+   * port 80, 1 replica) and a ClusterIP Service named after the frontend service in the
+   * frontend namespace, so the endpoint answers before the real application exists.
+   * @default false
+   */
+  readonly helloWorld?: boolean;
+
+  /**
+   * Create a CloudFormation output with `kubeconfigCommand` (its logical ID is scoped to this
+   * construct, so two clusters in a stack do not collide).
+   * @default true
+   */
+  readonly kubeconfigOutput?: boolean;
+}
+
+/** Props of ScopeCluster: its options plus what it takes from its neighbours. */
+export interface ScopeClusterProps extends ScopeClusterOptions {
+  /**
+   * VPC to run in; it needs private subnets with egress (nodes) and public subnets (frontend).
+   * @default - a new VPC with 2 AZs and 1 NAT gateway
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Name of the environment, used in descriptions.
+   * @default - derived from the stack name
+   */
+  readonly envName?: string;
+}
+
+/**
+ * The Kubernetes cluster of one Scope environment: an EKS cluster (aws-eks-v2, access entries,
+ * secrets encrypted with KMS, control plane logs on), one managed node group of `nodeCount`
+ * Amazon Linux 2023 nodes with IMDSv2 in private subnets, the EKS Pod Identity agent, and a
+ * frontend endpoint (a load balancer owned by the stack, bound to the `frontend` Service).
+ */
+export class ScopeCluster extends Construct {
+  /** The EKS cluster. */
+  public readonly cluster: eks.Cluster;
+  /** The managed node group (min = max = desired = `nodeCount`). */
+  public readonly nodegroup: eks.Nodegroup;
+  /** The frontend endpoint; `undefined` when `frontend.enabled` is false. */
+  public readonly frontend?: FrontendEndpoint;
+  /** The VPC the cluster runs in. */
+  public readonly vpc: ec2.IVpc;
+  /** The KMS key that encrypts Kubernetes secrets. */
+  public readonly secretsKey: kms.IKey;
+  /** The environment name. */
+  public readonly envName: string;
+  /** `aws eks update-kubeconfig ...` command that points kubectl at this cluster. */
+  public readonly kubeconfigCommand: string;
+
+  private readonly serviceAccountRoles = new Map<string, iam.Role>();
+  private readonly serviceAccountScope: Construct;
+
+  constructor(scope: Construct, id: string, props: ScopeClusterProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.envName = props.envName ?? defaultEnvName(stack.stackName);
+    validateEnvName(this.envName);
+
+    const version = props.version ?? eks.KubernetesVersion.V1_34;
+    if (!props.kubectlLayer && version.version !== LAYER_KUBERNETES_VERSION) {
+      throw new Error(`Invalid version ${version.version}: the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) supports Kubernetes ${LAYER_KUBERNETES_VERSION} only; `
+        + 'use KubernetesVersion.V1_34 or pass kubectlLayer with a layer for your version.');
+    }
+    const nodeCount = props.nodeCount ?? 2;
+    validateInteger('nodeCount', nodeCount, 1, MAX_NODE_COUNT);
+    const nodeDiskSize = props.nodeDiskSize ?? 20;
+    validateInteger('nodeDiskSize', nodeDiskSize, 20, 16384);
+    const instanceType = props.instanceType ?? new ec2.InstanceType('m7i.large');
+    const architecture = instanceArchitecture(instanceType);
+
+    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const nodeSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    if (this.vpc.privateSubnets.length === 0) {
+      throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
+    }
+
+    this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
+      description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
+      enableKeyRotation: true,
+      // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      version,
+      vpc: this.vpc,
+      vpcSubnets: [nodeSubnets],
+      // No Auto Mode: one managed node group, added below.
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      secretsEncryptionKey: this.secretsKey,
+      clusterLogging: props.clusterLogging ?? [
+        eks.ClusterLoggingTypes.API,
+        eks.ClusterLoggingTypes.AUDIT,
+        eks.ClusterLoggingTypes.AUTHENTICATOR,
+      ],
+      kubectlProviderOptions: { kubectlLayer: props.kubectlLayer ?? new KubectlV34Layer(this, 'KubectlLayer') },
+    });
+
+    // IMDSv2 only, hop limit 1: pods get AWS credentials through Pod Identity, never the node role.
+    const launchTemplate = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(nodeDiskSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+      }],
+    });
+    this.nodegroup = new eks.Nodegroup(this, 'Nodes', {
+      cluster: this.cluster,
+      subnets: nodeSubnets,
+      instanceTypes: [instanceType],
+      amiType: architecture === ec2.InstanceArchitecture.ARM_64
+        ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
+        : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+      launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
+      minSize: nodeCount,
+      maxSize: nodeCount,
+      desiredSize: nodeCount,
+    });
+
+    // The agent is a DaemonSet: install it once there are nodes to run it.
+    this.cluster.eksPodIdentityAgent?.node.addDependency(this.nodegroup);
+    this.serviceAccountScope = new Construct(this, 'ServiceAccounts');
+
+    (props.adminRoles ?? []).forEach((role, i) => this.cluster.grantClusterAdmin(`AdminRole${i}`, role.roleArn));
+    (props.adminPrincipalArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`AdminPrincipal${i}`, arn));
+
+    const firstAdmin = props.adminRoles?.[0];
+    this.kubeconfigCommand = `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${stack.region}`
+      + (firstAdmin ? ` --role-arn ${firstAdmin.roleArn}` : '');
+    if (props.kubeconfigOutput ?? true) {
+      new CfnOutput(this, 'KubeconfigCommand', {
+        value: this.kubeconfigCommand,
+        description: `Points kubectl at the ${this.envName} Scope cluster`,
+      });
+    }
+
+    const frontendOptions = props.frontend ?? {};
+    const namespace = frontendOptions.namespace ?? 'default';
+    if (frontendOptions.enabled ?? true) {
+      this.frontend = new FrontendEndpoint(this, 'Frontend', { ...frontendOptions, cluster: this.cluster });
+      // The controller runs on the nodes; Helm waits for it to be ready.
+      this.frontend.controller.node.addDependency(this.nodegroup);
+      this.serviceAccountRoles.set(`${CONTROLLER_NAMESPACE}/${CONTROLLER_SERVICE_ACCOUNT}`, this.frontend.controllerRole);
+    }
+
+    if (props.helloWorld) {
+      const servicePort = frontendOptions.servicePort ?? 80;
+      const targetPort = frontendOptions.targetPort ?? servicePort;
+      if (this.frontend && targetPort !== HELLO_WORLD_PORT) {
+        throw new Error(`Invalid frontend.targetPort ${targetPort}: helloWorld pods listen on port ${HELLO_WORLD_PORT}; set frontend.targetPort to ${HELLO_WORLD_PORT} or turn helloWorld off.`);
+      }
+      this.addHelloWorld(namespace, frontendOptions.serviceName ?? 'frontend', servicePort);
+    }
+  }
+
+  /**
+   * The IAM role that pods running as service account `namespace/name` assume through EKS Pod
+   * Identity (keyless AWS access for services in the cluster). Grant it what the service needs.
+   * Calling it again for the same service account returns the same role.
+   */
+  public serviceAccountRole(namespace: string, name: string): iam.Role {
+    validateNamespace('namespace', namespace);
+    validateServiceAccountName('name', name);
+    const key = `${namespace}/${name}`;
+    let role = this.serviceAccountRoles.get(key);
+    if (!role) {
+      const nsScope = (this.serviceAccountScope.node.tryFindChild(namespace) as Construct | undefined)
+        ?? new Construct(this.serviceAccountScope, namespace);
+      role = createPodIdentityRole(new Construct(nsScope, name), this.cluster, namespace, name).role;
+      this.serviceAccountRoles.set(key, role);
+    }
+    return role;
+  }
+
+  private addHelloWorld(namespace: string, serviceName: string, servicePort: number): void {
+    validateNamespace('frontend.namespace', namespace);
+    validateServiceAccountName('frontend.serviceName', serviceName);
+    validateInteger('frontend.servicePort', servicePort, 1, 65535);
+    const labels = { app: 'helloworld' };
+    const manifest = new eks.KubernetesManifest(this, 'HelloWorld', {
+      cluster: this.cluster,
+      manifest: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'helloworld', namespace, labels },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: labels },
+            template: {
+              metadata: { labels },
+              spec: {
+                containers: [{
+                  name: 'helloworld',
+                  image: 'peterbourgon/helloworld:1.0.0',
+                  ports: [{ containerPort: HELLO_WORLD_PORT }],
+                  livenessProbe: { httpGet: { path: '/', port: HELLO_WORLD_PORT }, initialDelaySeconds: 5, periodSeconds: 10 },
+                }],
+              },
+            },
+          },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: serviceName, namespace, labels },
+          spec: { type: 'ClusterIP', selector: labels, ports: [{ port: servicePort, targetPort: HELLO_WORLD_PORT, protocol: 'TCP' }] },
+        },
+      ],
+    });
+    if (this.frontend) {
+      // The namespace (when not `default`) comes with the frontend.
+      manifest.node.addDependency(this.frontend);
+    } else if (namespace !== 'default') {
+      manifest.node.addDependency(new eks.KubernetesManifest(this, 'HelloWorldNamespace', {
+        cluster: this.cluster,
+        manifest: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }],
+        overwrite: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }));
+    }
+  }
+}
+
+/** The architecture of `instanceType`, or an Error naming `instanceType` when it does not parse. */
+function instanceArchitecture(instanceType: ec2.InstanceType): ec2.InstanceArchitecture {
+  try {
+    return instanceType.architecture;
+  } catch {
+    throw new Error(`Invalid instanceType '${instanceType}': must be an EC2 instance type such as m7i.large or m7g.large (family, generation, size).`);
+  }
+}

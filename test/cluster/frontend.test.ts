@@ -1,0 +1,88 @@
+import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { FrontendEndpoint, FrontendEndpointOptions } from '../../src/cluster';
+
+const ENV = { account: '123456789012', region: 'eu-west-1' };
+const CERT_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
+
+/** A FrontendEndpoint on a plain aws-eks-v2 cluster (it does not need a ScopeCluster). */
+function build(options: FrontendEndpointOptions & { withCertificate?: boolean } = {}) {
+  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_34,
+    defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+    defaultCapacity: 0,
+    kubectlProviderOptions: { kubectlLayer: new KubectlV34Layer(stack, 'Kubectl') },
+  });
+  const { withCertificate, ...rest } = options;
+  const certificate = withCertificate ? acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN) : undefined;
+  const frontend = new FrontendEndpoint(stack, 'Frontend', { ...rest, certificate, cluster });
+  return { stack, frontend, template: () => Template.fromStack(stack) };
+}
+
+describe('FrontendEndpoint', () => {
+  test('works on any aws-eks-v2 cluster and exposes what DNS needs', () => {
+    const { frontend, template } = build();
+    expect(frontend.loadBalancer.loadBalancerDnsName).toBeDefined();
+    expect(frontend.loadBalancer.loadBalancerCanonicalHostedZoneId).toBeDefined();
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template().resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    template().hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
+  });
+
+  test('load balancer security group: listener ports from anywhere, nothing else in or out', () => {
+    const { template } = build();
+    template().hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Frontend load balancer'),
+      SecurityGroupIngress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }],
+    });
+    template().resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+    template().hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 80, ToPort: 80, IpProtocol: 'tcp' });
+  });
+
+  test('port 443 gets a TLS listener with the certificate, forwarding to the same target group', () => {
+    const { template } = build({ ports: [80, 443], withCertificate: true });
+    const tgId = Object.keys(template().findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))[0];
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, Protocol: 'TCP', DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: tgId } }],
+    });
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'TLS',
+      Certificates: [{ CertificateArn: CERT_ARN }],
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: tgId } }],
+    });
+    template().hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 443, ToPort: 443 })]),
+    });
+  });
+
+  test('TLS only', () => {
+    const { template } = build({ ports: [443], withCertificate: true });
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'TLS' });
+  });
+
+  test('controllerChartVersion overrides the pinned chart', () => {
+    const { template } = build({ controllerChartVersion: '1.13.4' });
+    template().hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Version: '1.13.4' });
+    expect(FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION).toBe('1.14.0');
+  });
+
+  test.each([
+    [{ ports: [] }, 'Invalid frontend.ports []: give at least one listener port'],
+    [{ ports: [80, 80] }, 'Invalid frontend.ports [80, 80]: each port may appear only once.'],
+    [{ ports: [0] }, 'Invalid frontend.ports 0: must be a whole number from 1 to 65535.'],
+    [{ servicePort: 70000 }, 'Invalid frontend.servicePort 70000: must be a whole number from 1 to 65535.'],
+    [{ targetPort: 0 }, 'Invalid frontend.targetPort 0'],
+    [{ namespace: 'Scope' }, "Invalid frontend.namespace 'Scope'"],
+    [{ serviceName: 'front_end' }, "Invalid frontend.serviceName 'front_end'"],
+  ])('bad options %p', (options, message) => {
+    expect(() => build(options as FrontendEndpointOptions)).toThrow(message);
+  });
+});

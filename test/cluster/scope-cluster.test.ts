@@ -1,0 +1,424 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ScopeCluster, ScopeClusterProps } from '../../src/cluster';
+
+const ENV = { account: '123456789012', region: 'eu-west-1' };
+
+function build(props: ScopeClusterProps = {}) {
+  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  const cluster = new ScopeCluster(stack, 'Scope', props);
+  return { stack, cluster, template: Template.fromStack(stack) };
+}
+
+/** A CloudFormation string value (plain or Fn::Join) with references written as REF(logicalId). */
+function flatten(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value['Fn::Join']) return value['Fn::Join'][1].map(flatten).join(value['Fn::Join'][0]);
+  if (value.Ref) return `REF(${value.Ref})`;
+  if (value['Fn::GetAtt']) return `REF(${value['Fn::GetAtt'].join('.')})`;
+  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
+}
+
+/** The Kubernetes objects of every manifest custom resource in the template. */
+function manifests(template: Template): Array<{ logicalId: string; dependsOn: string[]; objects: any[] }> {
+  const res = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+  return Object.entries(res).map(([logicalId, r]: [string, any]) => ({
+    logicalId, dependsOn: r.DependsOn ?? [], objects: JSON.parse(flatten(r.Properties.Manifest)),
+  }));
+}
+
+function objectOfKind(template: Template, kind: string) {
+  for (const m of manifests(template)) {
+    const object = m.objects.find(o => o.kind === kind);
+    if (object) return { ...m, object };
+  }
+  throw new Error(`no ${kind} in any manifest`);
+}
+
+function logicalIdOf(template: Template, type: string): string {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+describe('ScopeCluster defaults', () => {
+  const { template, cluster } = build();
+
+  test('EKS cluster 1.34 with access entries (API mode), not Auto Mode, in private subnets', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      Version: '1.34',
+      AccessConfig: { AuthenticationMode: 'API' },
+      ComputeConfig: { Enabled: false },
+      Name: Match.absent(),
+      ResourcesVpcConfig: {
+        EndpointPrivateAccess: true,
+        EndpointPublicAccess: true,
+        SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
+      },
+    });
+  });
+
+  test('one managed node group: min = max = desired = 2, AL2023 x86, m7i.large, private subnets', () => {
+    template.resourceCountIs('AWS::EKS::Nodegroup', 1);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      ScalingConfig: { MinSize: 2, MaxSize: 2, DesiredSize: 2 },
+      AmiType: 'AL2023_x86_64_STANDARD',
+      InstanceTypes: ['m7i.large'],
+      Subnets: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
+      LaunchTemplate: { Id: { Ref: logicalIdOf(template, 'AWS::EC2::LaunchTemplate') } },
+    });
+  });
+
+  test('nodes require IMDSv2 (hop limit 1) and have an encrypted root volume', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: {
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 20 } }],
+      },
+    });
+  });
+
+  test('secrets are envelope-encrypted with a rotating KMS key', () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key');
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } }, Resources: ['secrets'] }],
+    });
+  });
+
+  test('control plane logs api, audit and authenticator', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      Logging: { ClusterLogging: { EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }] } },
+    });
+  });
+
+  test('new VPC with 2 AZs and 1 NAT gateway', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    expect(cluster.vpc.availabilityZones).toHaveLength(2);
+  });
+
+  test('no nested stacks, at most 2 Lambda functions, no log retention custom resource', () => {
+    template.resourceCountIs('AWS::CloudFormation::Stack', 0);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).length).toBeLessThanOrEqual(2);
+    template.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  test('EKS Pod Identity agent add-on, installed once the nodes exist', () => {
+    template.hasResource('AWS::EKS::Addon', {
+      Properties: { AddonName: 'eks-pod-identity-agent' },
+      DependsOn: Match.arrayWith([logicalIdOf(template, 'AWS::EKS::Nodegroup')]),
+    });
+  });
+
+  test('kubeconfig command output and field', () => {
+    const clusterId = logicalIdOf(template, 'AWS::EKS::Cluster');
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toHaveLength(1);
+    const [output] = Object.values(outputs) as any[];
+    expect(flatten(output.Value)).toBe(`aws eks update-kubeconfig --name REF(${clusterId}) --region eu-west-1`);
+    expect(cluster.kubeconfigCommand).toContain('aws eks update-kubeconfig --name ');
+  });
+
+  test('no access entries beyond the kubectl provider without admins', () => {
+    template.resourceCountIs('AWS::EKS::AccessEntry', 1);
+  });
+});
+
+describe('ScopeCluster options', () => {
+  test('nodeCount sets min = max = desired', () => {
+    const { template } = build({ nodeCount: 5 });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 5, MaxSize: 5, DesiredSize: 5 } });
+  });
+
+  test('Graviton instance type gets the AL2023 ARM AMI', () => {
+    const { template } = build({ instanceType: new ec2.InstanceType('m7g.large') });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_STANDARD', InstanceTypes: ['m7g.large'] });
+  });
+
+  test('adminRoles and adminPrincipalArns get cluster-admin access entries; the first role goes into the kubeconfig command', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const ops = iam.Role.fromRoleArn(stack, 'Ops', 'arn:aws:iam::123456789012:role/ops');
+    const sc = new ScopeCluster(stack, 'Scope', {
+      adminRoles: [ops, iam.Role.fromRoleArn(stack, 'Oncall', 'arn:aws:iam::123456789012:role/oncall')],
+      adminPrincipalArns: ['arn:aws:iam::123456789012:user/alice'],
+    });
+    const template = Template.fromStack(stack);
+    for (const principal of ['arn:aws:iam::123456789012:role/ops', 'arn:aws:iam::123456789012:role/oncall', 'arn:aws:iam::123456789012:user/alice']) {
+      template.hasResourceProperties('AWS::EKS::AccessEntry', {
+        PrincipalArn: principal,
+        AccessPolicies: [{
+          AccessScope: { Type: 'cluster' },
+          PolicyArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']] },
+        }],
+      });
+    }
+    const [output] = Object.values(template.findOutputs('*')) as any[];
+    expect(flatten(output.Value)).toMatch(/ --region eu-west-1 --role-arn arn:aws:iam::123456789012:role\/ops$/);
+    expect(sc.kubeconfigCommand).toMatch(/--role-arn arn:aws:iam::123456789012:role\/ops$/);
+  });
+
+  test('endpointAccess and an existing secrets key are used', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const key = new kms.Key(stack, 'MyKey');
+    new ScopeCluster(stack, 'Scope', { endpointAccess: eks.EndpointAccess.PRIVATE, secretsKey: key });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: { EndpointPrivateAccess: true, EndpointPublicAccess: false },
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] } } }],
+    });
+  });
+
+  test('another version with its own kubectlLayer', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', 'arn:aws:lambda:eu-west-1:123456789012:layer:kubectl133:1');
+    new ScopeCluster(stack, 'Scope', { version: eks.KubernetesVersion.V1_33, kubectlLayer: layer });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::Cluster', { Version: '1.33' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Layers: Match.arrayWith(['arn:aws:lambda:eu-west-1:123456789012:layer:kubectl133:1']) });
+  });
+
+  test('kubeconfigOutput false creates no output; two clusters in one stack do not collide', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new ScopeCluster(stack, 'Dev', { vpc, envName: 'dev' });
+    new ScopeCluster(stack, 'Test', { vpc, envName: 'test' });
+    new ScopeCluster(stack, 'Quiet', { vpc, kubeconfigOutput: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::Cluster', 3);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 3);
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      expect.stringMatching(/^DevKubeconfigCommand/), expect.stringMatching(/^TestKubeconfigCommand/),
+    ]);
+  });
+});
+
+describe('ScopeCluster frontend endpoint', () => {
+  test('load balancer, target group, security group rule and TargetGroupBinding agree on port and service', () => {
+    const { template } = build();
+    const tgId = logicalIdOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    const lbId = logicalIdOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const chartId = logicalIdOf(template, 'Custom::AWSCDK-EKS-HelmChart');
+    const clusterId = logicalIdOf(template, 'AWS::EKS::Cluster');
+
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'network',
+      Scheme: 'internet-facing',
+      Subnets: [{ Ref: Match.stringLikeRegexp('PublicSubnet1') }, { Ref: Match.stringLikeRegexp('PublicSubnet2') }],
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      LoadBalancerArn: { Ref: lbId },
+      Port: 80,
+      Protocol: 'TCP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: tgId } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 80, Protocol: 'TCP', TargetType: 'ip' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [clusterId, 'ClusterSecurityGroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('FrontendSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 80,
+      ToPort: 80,
+    });
+
+    const binding = objectOfKind(template, 'TargetGroupBinding');
+    expect(binding.object).toEqual({
+      apiVersion: 'elbv2.k8s.aws/v1beta1',
+      kind: 'TargetGroupBinding',
+      metadata: { name: 'frontend', namespace: 'default', labels: expect.any(Object) },
+      spec: { serviceRef: { name: 'frontend', port: 80 }, targetGroupARN: `REF(${tgId})`, targetType: 'ip' },
+    });
+    expect(binding.dependsOn).toContain(chartId);
+  });
+
+  test('custom namespace, service, ports and target port flow into every piece', () => {
+    const { template } = build({ frontend: { namespace: 'scope', serviceName: 'app', servicePort: 8080, targetPort: 4040 } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 4040, TargetType: 'ip' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 4040, ToPort: 4040 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80 });
+    const binding = objectOfKind(template, 'TargetGroupBinding');
+    expect(binding.object.metadata).toMatchObject({ name: 'app', namespace: 'scope' });
+    expect(binding.object.spec.serviceRef).toEqual({ name: 'app', port: 8080 });
+    const ns = objectOfKind(template, 'Namespace');
+    expect(ns.object.metadata.name).toBe('scope');
+    expect(binding.dependsOn).toContain(ns.logicalId);
+    template.hasResource('Custom::AWSCDK-EKS-KubernetesResource', { DeletionPolicy: 'Retain', Properties: { Manifest: Match.stringLikeRegexp('"kind":"Namespace"') } });
+  });
+
+  test('controller: official Helm chart, pinned, with a Pod Identity role', () => {
+    const { template } = build();
+    const clusterId = logicalIdOf(template, 'AWS::EKS::Cluster');
+    const chart = Object.values(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0] as any;
+    expect(chart.Properties).toMatchObject({
+      Repository: 'https://aws.github.io/eks-charts',
+      Chart: 'aws-load-balancer-controller',
+      Version: '1.14.0',
+      Namespace: 'kube-system',
+      Wait: true,
+    });
+    const values = JSON.parse(flatten(chart.Properties.Values));
+    expect(values).toMatchObject({
+      clusterName: `REF(${clusterId})`,
+      region: 'eu-west-1',
+      vpcId: expect.stringMatching(/^REF\(ScopeVpc/),
+      serviceAccount: { create: true, name: 'aws-load-balancer-controller' },
+    });
+
+    const assoc = template.findResources('AWS::EKS::PodIdentityAssociation', {
+      Properties: { Namespace: 'kube-system', ServiceAccount: 'aws-load-balancer-controller' },
+    });
+    const [assocId, association] = Object.entries(assoc)[0] as [string, any];
+    const roleId = association.Properties.RoleArn['Fn::GetAtt'][0];
+    expect(chart.DependsOn).toEqual(expect.arrayContaining([assocId, roleId, logicalIdOf(template, 'AWS::EKS::Nodegroup'), logicalIdOf(template, 'AWS::EKS::Addon')]));
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } }] },
+    });
+  });
+
+  test('controller policy is limited to what TargetGroupBinding uses', () => {
+    const { template } = build();
+    const tgId = logicalIdOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    const clusterId = logicalIdOf(template, 'AWS::EKS::Cluster');
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['elasticloadbalancing:Describe*', 'ec2:Describe*'] })]) } },
+    });
+    const statements = (Object.values(policies)[0] as any).Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      { Action: ['elasticloadbalancing:Describe*', 'ec2:Describe*'], Effect: 'Allow', Resource: '*' },
+      { Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'], Effect: 'Allow', Resource: { Ref: tgId } },
+      { Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'], Effect: 'Allow', Resource: expect.any(Object) },
+    ]);
+    expect(flatten(statements[2].Resource)).toBe(`arn:REF(AWS::Partition):ec2:eu-west-1:123456789012:security-group/REF(${clusterId}.ClusterSecurityGroupId)`);
+  });
+
+  test('frontend disabled: no load balancer, no controller, no binding', () => {
+    const { template, cluster } = build({ frontend: { enabled: false } });
+    expect(cluster.frontend).toBeUndefined();
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 0);
+    template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 0);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 0);
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+  });
+});
+
+describe('ScopeCluster.serviceAccountRole', () => {
+  test('binds a Pod Identity role to the service account, once', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const cluster = new ScopeCluster(stack, 'Scope');
+    const role = cluster.serviceAccountRole('scope', 'collection');
+    expect(cluster.serviceAccountRole('scope', 'collection')).toBe(role);
+    const other = cluster.serviceAccountRole('scope', 'query');
+    expect(other).not.toBe(role);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      ClusterName: { Ref: logicalIdOf(template, 'AWS::EKS::Cluster') },
+      Namespace: 'scope',
+      ServiceAccount: 'collection',
+      RoleArn: { 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as iam.CfnRole), 'Arn'] },
+    });
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 3);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'EKS Pod Identity role for service account scope/collection',
+      AssumeRolePolicyDocument: { Statement: [{ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } }] },
+    });
+  });
+
+  test('the controller service account returns the frontend controller role', () => {
+    const { cluster } = build();
+    expect(cluster.serviceAccountRole('kube-system', 'aws-load-balancer-controller')).toBe(cluster.frontend!.controllerRole);
+  });
+
+  test('bad names fail', () => {
+    const { cluster } = build();
+    expect(() => cluster.serviceAccountRole('Scope', 'collection')).toThrow(/Invalid namespace 'Scope': must be a Kubernetes namespace name/);
+    expect(() => cluster.serviceAccountRole('scope', 'coll_ection')).toThrow(/Invalid name 'coll_ection'/);
+  });
+});
+
+describe('ScopeCluster helloWorld', () => {
+  test('deploys the smoke-test Deployment and the frontend ClusterIP Service', () => {
+    const { template } = build({ helloWorld: true });
+    const deployment = objectOfKind(template, 'Deployment');
+    expect(deployment.object.metadata.namespace).toBe('default');
+    expect(deployment.object.spec.replicas).toBe(1);
+    const [container] = deployment.object.spec.template.spec.containers;
+    expect(container).toMatchObject({
+      image: 'peterbourgon/helloworld:1.0.0',
+      ports: [{ containerPort: 80 }],
+      livenessProbe: { httpGet: { path: '/', port: 80 } },
+    });
+    const service = deployment.objects.find(o => o.kind === 'Service');
+    expect(service.metadata).toMatchObject({ name: 'frontend', namespace: 'default' });
+    expect(service.spec).toMatchObject({ type: 'ClusterIP', ports: [{ port: 80, targetPort: 80 }] });
+    expect(service.spec.selector).toEqual(deployment.object.spec.template.metadata.labels);
+  });
+
+  test('without a frontend it still gets its namespace (kept on delete)', () => {
+    const { template } = build({ helloWorld: true, frontend: { enabled: false, namespace: 'smoke' } });
+    const ns = objectOfKind(template, 'Namespace');
+    const deployment = objectOfKind(template, 'Deployment');
+    expect(ns.object.metadata.name).toBe('smoke');
+    expect(deployment.object.metadata.namespace).toBe('smoke');
+    expect(deployment.dependsOn).toContain(ns.logicalId);
+    template.hasResource('Custom::AWSCDK-EKS-KubernetesResource', { DeletionPolicy: 'Retain', Properties: { Manifest: Match.stringLikeRegexp('"kind":"Namespace"') } });
+  });
+
+  test('is off by default', () => {
+    const { template } = build();
+    expect(manifests(template).flatMap(m => m.objects).map(o => o.kind)).toEqual(['TargetGroupBinding']);
+  });
+});
+
+describe('ScopeCluster bad input', () => {
+  test.each([0, -1, 451, 2.5])('nodeCount %p', (nodeCount) => {
+    expect(() => build({ nodeCount })).toThrow(`Invalid nodeCount ${nodeCount}: must be a whole number from 1 to 450.`);
+  });
+
+  test('nodeCount 450 is accepted', () => {
+    expect(() => build({ nodeCount: 450 })).not.toThrow();
+  });
+
+  test('instance type that does not parse', () => {
+    expect(() => build({ instanceType: new ec2.InstanceType('banana') }))
+      .toThrow("Invalid instanceType 'banana': must be an EC2 instance type such as m7i.large or m7g.large");
+  });
+
+  test('version the bundled kubectl layer does not cover', () => {
+    expect(() => build({ version: eks.KubernetesVersion.V1_33 }))
+      .toThrow(/^Invalid version 1\.33: the bundled kubectl layer .* supports Kubernetes 1\.34 only; use KubernetesVersion\.V1_34 or pass kubectlLayer/);
+  });
+
+  test('certificate without port 443, and port 443 without certificate', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc');
+    expect(() => new ScopeCluster(stack, 'A', { frontend: { certificate } }))
+      .toThrow('Invalid frontend.certificate: it is used only by a TLS listener on port 443; add 443 to frontend.ports (now [80]).');
+    expect(() => build({ frontend: { ports: [80, 443] } }))
+      .toThrow('Invalid frontend.ports [80, 443]: port 443 is a TLS listener and needs frontend.certificate (an ACM certificate).');
+  });
+
+  test('helloWorld with a target port it does not listen on', () => {
+    expect(() => build({ helloWorld: true, frontend: { servicePort: 8080 } }))
+      .toThrow('Invalid frontend.targetPort 8080: helloWorld pods listen on port 80');
+  });
+
+  test('VPC without private subnets', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(() => new ScopeCluster(stack, 'Scope', { vpc })).toThrow(/^Invalid vpc: ScopeCluster needs private subnets with egress/);
+  });
+
+  test('bad envName', () => {
+    expect(() => build({ envName: 'Prod' })).toThrow("Invalid envName 'Prod'");
+  });
+});
