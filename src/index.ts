@@ -2,3 +2,4 @@
 export * from './storage';
 export * from './queue';
 export * from './iam';
+export * from './cluster';
