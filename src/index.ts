@@ -3,3 +3,4 @@ export * from './storage';
 export * from './queue';
 export * from './iam';
 export * from './cluster';
+export * from './database';

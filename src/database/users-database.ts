@@ -1,0 +1,363 @@
+import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { BootstrapFunction } from './bootstrap-function';
+import { databaseNameProblem, roleNameProblem } from './names';
+import { defaultEnvName, validateEnvName, validateInteger } from '../private/validate';
+
+const POSTGRES_PORT = 5432;
+
+/** Options of the users database (the old `rds up` and `database bootstrap`). */
+export interface UsersDatabaseOptions {
+  /**
+   * PostgreSQL engine version. Minor upgrades are applied automatically in the maintenance window.
+   * @default rds.PostgresEngineVersion.VER_17_9
+   */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+
+  /**
+   * Instance class and size.
+   * @default db.t4g.micro (burstable Graviton, 2 vCPU, 1 GiB; the PRODUCTION profile uses m7g.large)
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Storage size in GiB (gp3), 20 to 65536.
+   * @default 20
+   */
+  readonly allocatedStorage?: number;
+
+  /**
+   * Run a standby in a second availability zone.
+   * @default true (as the old setup; the DEVELOPMENT profile turns it off)
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * How long automated backups are kept: whole days, 1 to 35.
+   * @default Duration.days(5) (as the old setup)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * Refuse to delete the instance (CloudFormation and console) until this is turned off.
+   * @default - true, unless `removalPolicy` is DESTROY
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the instance when it leaves the stack: SNAPSHOT takes a final snapshot,
+   * RETAIN keeps the instance, DESTROY deletes it (automated backups included).
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Create the instance from this DB snapshot (identifier or ARN) instead of an empty one.
+   * Keep the value set after the restore: removing or changing it replaces the instance. The
+   * snapshot's master user name must equal `masterUsername`; a new master password is generated
+   * into the master secret. Storage encryption comes from the snapshot, so copy an unencrypted
+   * snapshot with a KMS key first.
+   * @default - a new, empty instance
+   */
+  readonly snapshotIdentifier?: string;
+
+  /**
+   * Name of the application database the bootstrap creates: [a-z_][a-z0-9_]{0,62}, not a
+   * PostgreSQL/RDS system database. Changing it later creates the new database and leaves the old one.
+   * @default 'users'
+   */
+  readonly databaseName?: string;
+
+  /**
+   * Login role the bootstrap creates to own the application database; its password lives in
+   * `appSecret`. Same rule as `databaseName`, must not start with `pg_` or `rds`.
+   * @default 'scope_users'
+   */
+  readonly appUsername?: string;
+
+  /**
+   * Master (admin) user name; for a snapshot restore, the snapshot's master user name.
+   * Same rule as `appUsername`.
+   * @default 'postgres'
+   */
+  readonly masterUsername?: string;
+
+  /**
+   * Customer managed KMS key for storage encryption (not with `snapshotIdentifier`).
+   * Storage is encrypted either way.
+   * @default - the AWS managed key aws/rds
+   */
+  readonly storageEncryptionKey?: kms.IKey;
+
+  /**
+   * Performance Insights (7 days of free retention, encrypted with `storageEncryptionKey` if given).
+   * @default false
+   */
+  readonly performanceInsights?: boolean;
+
+  /**
+   * Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 seconds. Creates an IAM role for RDS.
+   * @default - no enhanced monitoring
+   */
+  readonly monitoringInterval?: Duration;
+
+  /**
+   * Allow IAM database authentication (tokens instead of passwords) for roles granted `rds_iam`
+   * by hand; see `grantIamConnect`. The application role keeps its password either way.
+   * @default false
+   */
+  readonly iamAuthentication?: boolean;
+}
+
+/** Props of UsersDatabase. */
+export interface UsersDatabaseProps extends UsersDatabaseOptions {
+  /** The VPC to run in; it needs private subnets (with egress, or isolated). */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets for the instance and the bootstrap function.
+   * @default - the VPC's PRIVATE_WITH_EGRESS subnets, or its PRIVATE_ISOLATED subnets if it has
+   * none (then the VPC needs a Secrets Manager interface endpoint for the bootstrap)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Environment name, used in descriptions.
+   * @default - derived from the stack name
+   */
+  readonly envName?: string;
+}
+
+/**
+ * The users service's PostgreSQL: an RDS instance in private subnets behind a security group
+ * that admits only the peers passed to `allowFrom`, encrypted at rest, TLS enforced, automated
+ * backups; master password generated into Secrets Manager. A bootstrap custom resource creates
+ * the application database and role and puts a ready `postgres://` URL into `appSecret`.
+ */
+export class UsersDatabase extends Construct {
+  /** The RDS instance. */
+  public readonly instance: rds.IDatabaseInstance;
+  /** Master credentials (JSON: username, password, host, port, engine, ...). */
+  public readonly secret: secretsmanager.ISecret;
+  /**
+   * Application credentials (JSON: username, password, host, port, dbname, and `url`, a
+   * `postgres://user:password@host:port/<db>?sslmode=require` URL with the parts URL-encoded).
+   * Filled by the bootstrap during deployment.
+   */
+  public readonly appSecret: secretsmanager.ISecret;
+  /** The instance's security group (ingress only from `allowFrom` peers and the bootstrap). */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** Network access to the instance; same as `instance.connections`. */
+  public readonly connections: ec2.Connections;
+  /** Address and port of the instance. */
+  public readonly endpoint: rds.Endpoint;
+  /** Name of the application database. */
+  public readonly databaseName: string;
+  /** Name of the application role. */
+  public readonly appUsername: string;
+  /** Environment name. */
+  public readonly envName: string;
+  /** The bootstrap custom resource; depend on it to use the database only once it exists. */
+  public readonly bootstrap: CustomResource;
+
+  private readonly iamAuthentication: boolean;
+
+  constructor(scope: Construct, id: string, props: UsersDatabaseProps) {
+    super(scope, id);
+    validateEnvName(props.envName);
+    validateProps(props);
+    this.envName = props.envName ?? defaultEnvName(Stack.of(this).stackName);
+    this.databaseName = props.databaseName ?? 'users';
+    this.appUsername = props.appUsername ?? 'scope_users';
+    this.iamAuthentication = props.iamAuthentication ?? false;
+    const masterUsername = props.masterUsername ?? 'postgres';
+    const vpcSubnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_9 });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Users database (${this.envName}): PostgreSQL ${POSTGRES_PORT} from allowed peers only`,
+      allowAllOutbound: false,
+    });
+    this.securityGroup = securityGroup;
+
+    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: `Users database (${this.envName}): TLS required`,
+      parameters: { 'rds.force_ssl': '1' },
+    });
+
+    // Settings shared by a new instance and a restored one, so a restore keeps network, parameters and backups.
+    const common: rds.DatabaseInstanceSourceProps = {
+      engine,
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      vpc: props.vpc,
+      vpcSubnets,
+      securityGroups: [securityGroup],
+      publiclyAccessible: false,
+      port: POSTGRES_PORT,
+      parameterGroup,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: props.allocatedStorage ?? 20,
+      multiAz: props.multiAz ?? true,
+      backupRetention: props.backupRetention ?? Duration.days(5),
+      copyTagsToSnapshot: true,
+      deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
+      autoMinorVersionUpgrade: true,
+      iamAuthentication: this.iamAuthentication,
+      enablePerformanceInsights: props.performanceInsights ?? false,
+      performanceInsightEncryptionKey: props.performanceInsights ? props.storageEncryptionKey : undefined,
+      monitoringInterval: props.monitoringInterval,
+    };
+
+    // One construct id for both kinds, so the instance keeps its logical ID: setting or changing
+    // snapshotIdentifier later replaces the instance (a new one from the snapshot; the old one
+    // goes by its removal policy).
+    const instance = props.snapshotIdentifier
+      ? new rds.DatabaseInstanceFromSnapshot(this, 'Instance', {
+        ...common,
+        snapshotIdentifier: props.snapshotIdentifier,
+        credentials: rds.SnapshotCredentials.fromGeneratedSecret(masterUsername),
+      })
+      : new rds.DatabaseInstance(this, 'Instance', {
+        ...common,
+        credentials: rds.Credentials.fromGeneratedSecret(masterUsername),
+        storageEncrypted: true,
+        storageEncryptionKey: props.storageEncryptionKey,
+      });
+    this.instance = instance;
+    this.secret = instance.secret!;
+    this.connections = instance.connections;
+    this.endpoint = instance.instanceEndpoint;
+
+    this.appSecret = new secretsmanager.Secret(this, 'AppSecret', {
+      description: `Users database (${this.envName}): credentials and postgres:// URL of the application role`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: this.appUsername }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+    });
+
+    this.bootstrap = this.createBootstrap(props.vpc, vpcSubnets);
+  }
+
+  /**
+   * Admit `peer` (e.g. the cluster, a security group) to PostgreSQL (TCP 5432) on the instance.
+   * @param description description of the security group rule
+   */
+  public allowFrom(peer: ec2.IConnectable, description: string = 'PostgreSQL from an allowed peer'): void {
+    this.connections.allowDefaultPortFrom(peer, description);
+  }
+
+  /**
+   * Let `grantee` read the application secret (the `postgres://` URL and its parts): what a
+   * service needs to connect with the application role's password. Network access is separate
+   * (`allowFrom`).
+   */
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    return this.appSecret.grantRead(grantee);
+  }
+
+  /**
+   * Allow `grantee` rds-db:connect as `dbUser` with IAM authentication tokens. Only with
+   * `iamAuthentication: true`; the PostgreSQL role must be granted `rds_iam` by hand, which
+   * turns off password login for it (so not the application role).
+   */
+  public grantIamConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    if (!this.iamAuthentication) {
+      throw new Error('grantIamConnect needs iamAuthentication: true on the UsersDatabase.');
+    }
+    return this.instance.grantConnect(grantee, dbUser);
+  }
+
+  private createBootstrap(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection): CustomResource {
+    const securityGroup = new ec2.SecurityGroup(this, 'BootstrapSecurityGroup', {
+      vpc,
+      description: `Users database (${this.envName}) bootstrap: PostgreSQL and HTTPS (Secrets Manager) out`,
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+
+    const logGroup = new logs.LogGroup(this, 'BootstrapLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const fn = new BootstrapFunction(this, 'BootstrapFunction', {
+      description: `Users database (${this.envName}): creates the application database and role`,
+      vpc,
+      vpcSubnets,
+      securityGroups: [securityGroup],
+      timeout: Duration.minutes(2),
+      memorySize: 256,
+      logGroup,
+    });
+    this.allowFrom(fn, 'PostgreSQL from the bootstrap function');
+    this.secret.grantRead(fn);
+    this.appSecret.grantRead(fn);
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:PutSecretValue'], resourceArns: [this.appSecret.secretArn] });
+
+    // Provider framework, onEvent only: 2 Lambda functions (the handler and the framework).
+    const provider = new cr.Provider(this, 'BootstrapProvider', { onEventHandler: fn, logGroup });
+    const bootstrap = new CustomResource(this, 'Bootstrap', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::UsersDatabaseBootstrap',
+      properties: {
+        Host: this.instance.dbInstanceEndpointAddress,
+        Port: this.instance.dbInstanceEndpointPort,
+        MasterSecretArn: this.secret.secretArn,
+        AppSecretArn: this.appSecret.secretArn,
+        DatabaseName: this.databaseName,
+        AppUsername: this.appUsername,
+      },
+    });
+    // The security group rules between function and instance are separate resources: create them first.
+    bootstrap.node.addDependency(this.securityGroup, securityGroup);
+    return bootstrap;
+  }
+}
+
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  throw new Error('UsersDatabase needs a vpc with private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED); the database is never placed in public subnets.');
+}
+
+const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
+
+function validateProps(props: UsersDatabaseProps): void {
+  validateInteger('allocatedStorage', props.allocatedStorage, 20, 65536);
+  if (props.backupRetention !== undefined && !Token.isUnresolved(props.backupRetention.toSeconds())) {
+    const seconds = props.backupRetention.toSeconds();
+    if (seconds % 86400 !== 0 || seconds / 86400 < 1 || seconds / 86400 > 35) {
+      throw new Error(`Invalid backupRetention ${props.backupRetention.toHumanString()}: must be whole days from 1 to 35.`);
+    }
+  }
+  if (props.monitoringInterval !== undefined && !MONITORING_INTERVALS.includes(props.monitoringInterval.toSeconds())) {
+    throw new Error(`Invalid monitoringInterval ${props.monitoringInterval.toHumanString()}: must be one of ${MONITORING_INTERVALS.join(', ')} seconds.`);
+  }
+  for (const [prop, value, problem] of [
+    ['databaseName', props.databaseName, databaseNameProblem],
+    ['appUsername', props.appUsername, roleNameProblem],
+    ['masterUsername', props.masterUsername, roleNameProblem],
+  ] as const) {
+    const p = value === undefined || Token.isUnresolved(value) ? undefined : problem(value);
+    if (p) throw new Error(`Invalid ${prop} '${value}': ${p}.`);
+  }
+  if ((props.appUsername ?? 'scope_users') === (props.masterUsername ?? 'postgres')) {
+    throw new Error(`Invalid appUsername '${props.appUsername ?? 'scope_users'}': must differ from masterUsername.`);
+  }
+  if (props.snapshotIdentifier !== undefined && props.storageEncryptionKey !== undefined) {
+    throw new Error('storageEncryptionKey cannot be combined with snapshotIdentifier: a restored instance keeps the snapshot\'s encryption (copy the snapshot with the key first).');
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The bootstrap handler against a real PostgreSQL server (see postgres-server.ts). The master
+ * user here is, as on RDS, a non-superuser with CREATEDB and CREATEROLE.
+ */
+import * as net from 'node:net';
+import { Client, ClientConfig } from 'pg';
+import { PostgresServer, SKIP_POSTGRES_TESTS, startPostgres } from './postgres-server';
+import {
+  bootstrap, BootstrapEvent, BootstrapParams, connectionUrl, LAMBDA_TLS, onEvent, parseSecretJson, SecretStore,
+} from '../../src/database/bootstrap.lambda';
+
+const MASTER = 'master_admin';
+const MASTER_PASSWORD = 'master-password-1';
+const describeWithPostgres = SKIP_POSTGRES_TESTS ? describe.skip : describe;
+
+describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
+  let server: PostgresServer;
+  let n = 0;
+  /** A fresh database/role name pair per test, so tests don't see each other's objects. */
+  const names = () => { n += 1; return { databaseName: `users_${n}`, appUsername: `app_${n}` }; };
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    await withClient(superuserConfig(), async (c) => {
+      // Like the RDS master user: not a superuser, may create databases and roles.
+      await c.query(`CREATE ROLE ${MASTER} LOGIN CREATEDB CREATEROLE PASSWORD '${MASTER_PASSWORD}'`);
+      await c.query(`CREATE ROLE tls_admin LOGIN CREATEDB CREATEROLE PASSWORD '${MASTER_PASSWORD}'`);
+      await c.query('CREATE ROLE outsider LOGIN PASSWORD \'outsider-password\'');
+    });
+  });
+
+  afterAll(() => server?.stop());
+
+  function superuserConfig(database = 'postgres'): ClientConfig {
+    return { host: server.host, port: server.port, user: server.superuser, password: server.superuserPassword, database };
+  }
+
+  function params(overrides: Partial<BootstrapParams> = {}): BootstrapParams {
+    return {
+      host: server.host,
+      port: server.port,
+      masterUsername: MASTER,
+      masterPassword: MASTER_PASSWORD,
+      ...names(),
+      appPassword: 'app-password-1',
+      ssl: false,
+      ...overrides,
+    };
+  }
+
+  test('creates the role and a UTF8 database it owns and can use; other roles cannot connect', async () => {
+    const p = params();
+    await expect(bootstrap(p)).resolves.toEqual({ roleCreated: true, databaseCreated: true });
+
+    const db = await withClient(superuserConfig(), async (c) => (await c.query(
+      'SELECT pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = $1',
+      [p.databaseName])).rows[0]);
+    expect(db).toEqual({ owner: p.appUsername, encoding: 'UTF8' });
+    const role = await withClient(superuserConfig(), async (c) => (await c.query(
+      'SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1', [p.appUsername])).rows[0]);
+    expect(role).toEqual({ rolcanlogin: true, rolsuper: false, rolcreatedb: false, rolcreaterole: false });
+
+    // The app role logs in with its password and may create tables (it owns the database).
+    await withClient(appConfig(p), (c) => c.query('CREATE TABLE t (id int)'));
+    // REVOKE ... FROM PUBLIC: a role that is neither owner nor admin cannot connect.
+    await expect(withClient({ ...appConfig(p), user: 'outsider', password: 'outsider-password' }, (c) => c.query('SELECT 1')))
+      .rejects.toThrow(/permission denied for database/);
+  });
+
+  test('running twice changes nothing and fails nothing', async () => {
+    const p = params();
+    await bootstrap(p);
+    await withClient(appConfig(p), (c) => c.query('CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'row\')'));
+
+    await expect(bootstrap(p)).resolves.toEqual({ roleCreated: false, databaseCreated: false });
+    const rows = await withClient(appConfig(p), async (c) => (await c.query('SELECT v FROM kept')).rows);
+    expect(rows).toEqual([{ v: 'row' }]);
+  });
+
+  test('keeps an existing database as it is (owner included)', async () => {
+    const p = params();
+    await withClient(superuserConfig(), (c) => c.query(`CREATE DATABASE ${p.databaseName}`));
+
+    await expect(bootstrap(p)).resolves.toEqual({ roleCreated: true, databaseCreated: false });
+    const owner = await withClient(superuserConfig(), async (c) => (await c.query(
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [p.databaseName])).rows[0].owner);
+    expect(owner).toBe(server.superuser);
+  });
+
+  test('restored snapshot: existing role and data are kept, the role gets the new secret password', async () => {
+    const p = params({ appPassword: 'old-password' });
+    await bootstrap(p);
+    await withClient(appConfig(p), (c) => c.query('CREATE TABLE users (name text); INSERT INTO users VALUES (\'alice\')'));
+
+    // The new environment has a new app secret with a new password; the role and database come from the snapshot.
+    const restored = { ...p, appPassword: 'new-password' };
+    await expect(bootstrap(restored)).resolves.toEqual({ roleCreated: false, databaseCreated: false });
+
+    const rows = await withClient(appConfig(restored), async (c) => (await c.query('SELECT name FROM users')).rows);
+    expect(rows).toEqual([{ name: 'alice' }]);
+    await expect(withClient(appConfig(p), (c) => c.query('SELECT 1'))).rejects.toThrow(/password authentication failed/);
+  });
+
+  test('names that are SQL keywords are quoted', async () => {
+    const p = params({ databaseName: 'select', appUsername: 'group_' });
+    await expect(bootstrap(p)).resolves.toEqual({ roleCreated: true, databaseCreated: true });
+    await withClient(appConfig(p), (c) => c.query('SELECT 1'));
+  });
+
+  test.each([
+    ['databaseName', { databaseName: 'Users' }, /Invalid databaseName 'Users': must match \[a-z_\]/],
+    ['databaseName', { databaseName: 'users-db' }, /Invalid databaseName 'users-db'/],
+    ['databaseName', { databaseName: 'x"; DROP DATABASE postgres; --' }, /Invalid databaseName/],
+    ['databaseName', { databaseName: 'a'.repeat(64) }, /Invalid databaseName/],
+    ['databaseName', { databaseName: 'template1' }, /Invalid databaseName 'template1': must not be one of the reserved databases/],
+    ['appUsername', { appUsername: '' }, /Invalid appUsername ''/],
+    ['appUsername', { appUsername: 'pg_app' }, /Invalid appUsername 'pg_app': must not start with pg_ or rds/],
+    ['appUsername', { appUsername: 'public' }, /Invalid appUsername 'public'/],
+    ['appUsername', { appUsername: MASTER }, /Invalid appUsername 'master_admin': must differ from the master user name/],
+  ])('rejects invalid %s before any SQL: %j', async (_prop, override, message) => {
+    // Port 1 on a non-routable address: reaching the network at all would fail differently and slower.
+    await expect(bootstrap(params({ host: '192.0.2.1', port: 1, ...override }))).rejects.toThrow(message);
+  });
+
+  test('a wrong master password fails with the server\'s reason and without the password', async () => {
+    const err = await bootstrap(params({ masterPassword: 'wrong-password' })).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:\d+ as master_admin: password authentication failed for user "master_admin"/);
+    expect((err as Error).message).not.toContain('wrong-password');
+  });
+
+  test('an unreachable host fails fast with a clear message', async () => {
+    const started = Date.now();
+    // TEST-NET-1 (RFC 5737): never routed; the connection attempt hangs or is refused, depending on the network.
+    await expect(bootstrap(params({ host: '192.0.2.1', port: 5432 }))).rejects.toThrow(/^Cannot connect to PostgreSQL at 192\.0\.2\.1:5432 as master_admin: /);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  test('a server that never answers fails after the 10 s connection timeout, not later', async () => {
+    // Accepts TCP connections and never answers: only the client connection timeout ends the attempt
+    // (as with a security group that drops the packets).
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => { sockets.push(socket); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const started = Date.now();
+    try {
+      await expect(bootstrap(params({ port }))).rejects.toThrow(new RegExp(`^Cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port} as master_admin: .*timeout`));
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      silent.close();
+    }
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(9_000);
+    expect(elapsed).toBeLessThan(15_000);
+  });
+
+  test('a closed port fails with the connection error', async () => {
+    await expect(bootstrap(params({ port: 1 }))).rejects.toThrow(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:1 as master_admin: .*ECONNREFUSED/);
+  });
+
+  test('forced TLS (rds.force_ssl): the Lambda TLS options connect, plain TCP is refused', async () => {
+    await expect(bootstrap(params({ masterUsername: 'tls_admin', ssl: false }))).rejects.toThrow(/no pg_hba.conf entry|rejects connection/);
+    await expect(bootstrap(params({ masterUsername: 'tls_admin', ssl: LAMBDA_TLS }))).resolves.toEqual({ roleCreated: true, databaseCreated: true });
+  });
+
+  describe('onEvent', () => {
+    const masterArn = 'arn:master';
+    const appArn = 'arn:app';
+    // A password with every character that must be URL-encoded.
+    const trickyPassword = 'p@ss:w/rd?#[]%& +x';
+
+    function store(initialApp: Record<string, unknown>) {
+      const secrets = new Map<string, Record<string, unknown>>([
+        [masterArn, { username: MASTER, password: MASTER_PASSWORD, engine: 'postgres' }],
+        [appArn, initialApp],
+      ]);
+      const puts: string[] = [];
+      const s: SecretStore = {
+        async getJson(id) {
+          const v = secrets.get(id);
+          if (!v) throw new Error(`no secret ${id}`);
+          return { ...v };
+        },
+        async putJson(id, value) { puts.push(id); secrets.set(id, { ...value }); },
+      };
+      return { s, secrets, puts };
+    }
+
+    function event(type: BootstrapEvent['RequestType'], props: Record<string, unknown>, physicalId?: string): BootstrapEvent {
+      return {
+        RequestType: type,
+        PhysicalResourceId: physicalId,
+        ResourceProperties: {
+          ServiceToken: 'arn:aws:lambda:x',
+          Host: server.host,
+          Port: String(server.port),
+          MasterSecretArn: masterArn,
+          AppSecretArn: appArn,
+          ...props,
+        },
+      };
+    }
+
+    test('Create writes a working postgres:// URL into the app secret; a second run writes nothing', async () => {
+      const { databaseName, appUsername } = names();
+      const { s, secrets, puts } = store({ username: appUsername, password: trickyPassword });
+      const props = { DatabaseName: databaseName, AppUsername: appUsername };
+
+      const response = await onEvent(event('Create', props), s, { ssl: false });
+      expect(response).toEqual({
+        PhysicalResourceId: `${server.host}:${server.port}/${databaseName}`,
+        Data: { DatabaseName: databaseName, Username: appUsername },
+      });
+      const secret = secrets.get(appArn)!;
+      expect(secret).toEqual({
+        engine: 'postgres',
+        username: appUsername,
+        password: trickyPassword,
+        host: server.host,
+        port: server.port,
+        dbname: databaseName,
+        url: connectionUrl(appUsername, trickyPassword, server.host, server.port, databaseName),
+      });
+      expect(secret.url).toBe(`postgres://${appUsername}:p%40ss%3Aw%2Frd%3F%23%5B%5D%25%26%20%2Bx@${server.host}:${server.port}/${databaseName}?sslmode=require`);
+
+      // A client reading only the URL gets in.
+      const url = new URL(secret.url as string);
+      expect(url.searchParams.get('sslmode')).toBe('require');
+      await withClient({
+        host: url.hostname,
+        port: Number(url.port),
+        user: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+        database: decodeURIComponent(url.pathname.slice(1)),
+      }, (c) => c.query('SELECT 1'));
+
+      await onEvent(event('Update', props, response.PhysicalResourceId), s, { ssl: false });
+      expect(puts).toEqual([appArn]);
+    });
+
+    test('Update to a new database name creates it and leaves the old one', async () => {
+      const first = names();
+      const second = names();
+      const { s } = store({ username: first.appUsername, password: 'pw-1' });
+      const created = await onEvent(event('Create', { DatabaseName: first.databaseName, AppUsername: first.appUsername }), s, { ssl: false });
+      await onEvent(event('Update', { DatabaseName: second.databaseName, AppUsername: first.appUsername }, created.PhysicalResourceId), s, { ssl: false });
+
+      const dbs = await withClient(superuserConfig(), async (c) => (await c.query(
+        'SELECT datname FROM pg_database WHERE datname = ANY($1) ORDER BY datname', [[first.databaseName, second.databaseName]])).rows);
+      expect(dbs.map((r) => r.datname)).toEqual([first.databaseName, second.databaseName].sort());
+    });
+
+    test('Delete drops nothing and reads no secret', async () => {
+      const { databaseName, appUsername } = names();
+      const { s } = store({ username: appUsername, password: 'pw' });
+      const props = { DatabaseName: databaseName, AppUsername: appUsername };
+      const created = await onEvent(event('Create', props), s, { ssl: false });
+
+      const untouchable: SecretStore = {
+        getJson: () => Promise.reject(new Error('Delete must not read secrets')),
+        putJson: () => Promise.reject(new Error('Delete must not write secrets')),
+      };
+      await expect(onEvent(event('Delete', props, created.PhysicalResourceId), untouchable, { ssl: false }))
+        .resolves.toEqual({ PhysicalResourceId: created.PhysicalResourceId });
+
+      const left = await withClient(superuserConfig(), async (c) => ({
+        db: (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName])).rowCount,
+        role: (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [appUsername])).rowCount,
+      }));
+      expect(left).toEqual({ db: 1, role: 1 });
+    });
+
+    test('an app secret without a password fails with a clear message', async () => {
+      const { databaseName, appUsername } = names();
+      const { s } = store({ username: appUsername });
+      await expect(onEvent(event('Create', { DatabaseName: databaseName, AppUsername: appUsername }), s, { ssl: false }))
+        .rejects.toThrow("The application secret has no 'password' field.");
+    });
+
+    test('a missing property fails with its name', async () => {
+      const { s } = store({ password: 'pw' });
+      await expect(onEvent(event('Create', { AppUsername: 'app_x' }), s, { ssl: false })).rejects.toThrow('Missing custom resource property DatabaseName.');
+    });
+  });
+
+  function appConfig(p: BootstrapParams): ClientConfig {
+    return { host: p.host, port: p.port, user: p.appUsername, password: p.appPassword, database: p.databaseName };
+  }
+});
+
+describe('parseSecretJson', () => {
+  test('never echoes a malformed secret', () => {
+    expect(() => parseSecretJson('arn:s', 'not-json s3cr3t')).toThrow(/^Secret arn:s does not hold a JSON object\.$/);
+    expect(() => parseSecretJson('arn:s', '"s3cr3t"')).toThrow(/^Secret arn:s does not hold a JSON object\.$/);
+    expect(parseSecretJson('arn:s', '{"password":"x"}')).toEqual({ password: 'x' });
+  });
+});
+
+async function withClient<T>(config: ClientConfig, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionTimeoutMillis: 10_000, ...config });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,285 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { UsersDatabase, UsersDatabaseProps } from '../../src/database';
+
+interface Built { stack: Stack; vpc: ec2.Vpc; db: UsersDatabase; template: () => Template }
+
+function build(props: Partial<UsersDatabaseProps> = {}, vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }): Built {
+  const stack = new Stack(new App(), 'S');
+  const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
+  const db = new UsersDatabase(stack, 'Db', { vpc, envName: 'dev', ...props });
+  return { stack, vpc, db, template: () => Template.fromStack(stack) };
+}
+
+const INSTANCE = 'DbInstanceD710EDDF';
+const MASTER_SECRET = 'SDbInstanceSecretC8A328543fdaad7efa858a3daf9490cf0a702aeb';
+const APP_SECRET = 'DbAppSecretDAD45011';
+const DB_SECURITY_GROUP = 'DbSecurityGroupC34ABFAB';
+
+describe('UsersDatabase', () => {
+  test('private, encrypted gp3 PostgreSQL 17 with the old setup\'s backups and safe defaults', () => {
+    const t = build().template();
+    t.resourceCountIs('AWS::RDS::DBInstance', 1);
+    t.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+      Properties: {
+        Engine: 'postgres',
+        EngineVersion: '17.9',
+        DBInstanceClass: 'db.t4g.micro',
+        AllocatedStorage: '20',
+        StorageType: 'gp3',
+        StorageEncrypted: true,
+        PubliclyAccessible: false,
+        MultiAZ: true,
+        BackupRetentionPeriod: 5,
+        DeletionProtection: true,
+        EnableIAMDatabaseAuthentication: false,
+        EnablePerformanceInsights: false,
+        MonitoringInterval: Match.absent(),
+        MasterUsername: 'postgres',
+        DBName: Match.absent(),
+        VPCSecurityGroups: [{ 'Fn::GetAtt': [DB_SECURITY_GROUP, 'GroupId'] }],
+      },
+    });
+    t.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
+      SubnetIds: [{ Ref: 'VpcPrivateSubnet1Subnet536B997A' }, { Ref: 'VpcPrivateSubnet2Subnet3788AAA1' }],
+    });
+  });
+
+  test('stateful resources keep their logical IDs', () => {
+    const t = build().template();
+    expect(Object.keys(t.findResources('AWS::RDS::DBInstance'))).toEqual([INSTANCE]);
+    expect(Object.keys(t.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([APP_SECRET, MASTER_SECRET].sort());
+  });
+
+  test('TLS is forced by the parameter group', () => {
+    const t = build().template();
+    t.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres17', Parameters: { 'rds.force_ssl': '1' } });
+    t.hasResourceProperties('AWS::RDS::DBInstance', { DBParameterGroupName: { Ref: Match.stringLikeRegexp('^DbParameters') } });
+  });
+
+  test('no password in the template: master password resolved from its generated secret, app password generated', () => {
+    const t = build().template();
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      MasterUserPassword: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: MASTER_SECRET }, ':SecretString:password::}}']] },
+    });
+    for (const secret of Object.values(t.findResources('AWS::SecretsManager::Secret'))) {
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.Properties.GenerateSecretString.GenerateStringKey).toBe('password');
+    }
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{"username":"scope_users"}', ExcludePunctuation: true, PasswordLength: 32 },
+    });
+    expect(JSON.stringify(t.toJSON())).not.toMatch(/"(MasterUserPassword|password)":"[^{]/i);
+  });
+
+  test('ingress only from allowed peers (the bootstrap function and allowFrom), never from a CIDR', () => {
+    const { stack, vpc, db, template } = build();
+    const app = new ec2.SecurityGroup(stack, 'AppSg', { vpc });
+    db.allowFrom(app, 'PostgreSQL from the app');
+    const t = template();
+
+    const ingress = t.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: { 'Fn::GetAtt': [DB_SECURITY_GROUP, 'GroupId'] } } });
+    const sources = Object.values(ingress).map((r) => r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0]).sort();
+    expect(sources).toEqual([stack.getLogicalId(app.node.defaultChild as ec2.CfnSecurityGroup), 'DbBootstrapSecurityGroup68ADF62F']);
+    for (const rule of Object.values(ingress)) {
+      expect(rule.Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: { 'Fn::GetAtt': [INSTANCE, 'Endpoint.Port'] } });
+    }
+    const sg = t.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Users database \\(dev\\): PostgreSQL') } });
+    expect(Object.values(sg)[0].Properties.SecurityGroupIngress).toBeUndefined();
+    t.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { CidrIp: Match.anyValue() }, 0);
+  });
+
+  test('profile-style overrides: retention, removal, multi-AZ, size, class', () => {
+    const t = build({
+      backupRetention: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+      multiAz: false,
+      allocatedStorage: 100,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+      engineVersion: rds.PostgresEngineVersion.VER_16_4,
+    }).template();
+    t.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Delete',
+      Properties: {
+        BackupRetentionPeriod: 14,
+        DeletionProtection: false,
+        MultiAZ: false,
+        AllocatedStorage: '100',
+        DBInstanceClass: 'db.m7g.large',
+        EngineVersion: '16.4',
+      },
+    });
+    t.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres16' });
+  });
+
+  test('explicit deletionProtection wins over the removal policy default', () => {
+    build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }).template()
+      .hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: true });
+  });
+
+  test('snapshotIdentifier restores into the same logical ID, network, parameters and secrets', () => {
+    const t = build({ snapshotIdentifier: 'arn:aws:rds:eu-west-1:111111111111:snapshot:users-final' }).template();
+    expect(Object.keys(t.findResources('AWS::RDS::DBInstance'))).toEqual([INSTANCE]);
+    expect(Object.keys(t.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([APP_SECRET, MASTER_SECRET].sort());
+    t.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Snapshot',
+      Properties: {
+        DBSnapshotIdentifier: 'arn:aws:rds:eu-west-1:111111111111:snapshot:users-final',
+        MasterUsername: Match.absent(),
+        StorageEncrypted: Match.absent(),
+        MasterUserPassword: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: MASTER_SECRET }, ':SecretString:password::}}']] },
+        VPCSecurityGroups: [{ 'Fn::GetAtt': [DB_SECURITY_GROUP, 'GroupId'] }],
+        DBParameterGroupName: { Ref: Match.stringLikeRegexp('^DbParameters') },
+        PubliclyAccessible: false,
+        BackupRetentionPeriod: 5,
+      },
+    });
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { SecretStringTemplate: '{"username":"postgres"}' } });
+    t.resourceCountIs('Custom::UsersDatabaseBootstrap', 1);
+  });
+
+  test('customer KMS key for storage and Performance Insights; enhanced monitoring', () => {
+    const { stack, vpc } = build();
+    const key = new kms.Key(stack, 'Key');
+    new UsersDatabase(stack, 'Db2', { vpc, storageEncryptionKey: key, performanceInsights: true, monitoringInterval: Duration.seconds(60) });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+      EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+      MonitoringInterval: 60,
+      MonitoringRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db2InstanceMonitoringRole'), 'Arn'] },
+    });
+  });
+
+  test('bootstrap: one custom resource after the instance, its secrets and the security group rules; 2 Lambda functions', () => {
+    const t = build().template();
+    t.resourceCountIs('AWS::Lambda::Function', 2);
+    const bootstrap = t.findResources('Custom::UsersDatabaseBootstrap');
+    expect(Object.keys(bootstrap)).toHaveLength(1);
+    const [cr] = Object.values(bootstrap);
+    expect(cr.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^DbBootstrapProviderframeworkonEvent/), 'Arn'] },
+      Host: { 'Fn::GetAtt': [INSTANCE, 'Endpoint.Address'] },
+      Port: { 'Fn::GetAtt': [INSTANCE, 'Endpoint.Port'] },
+      MasterSecretArn: { Ref: 'DbInstanceSecretAttachmentCDEAF4EB' },
+      AppSecretArn: { Ref: APP_SECRET },
+      DatabaseName: 'users',
+      AppUsername: 'scope_users',
+    });
+    expect(cr.DependsOn).toEqual(expect.arrayContaining([
+      DB_SECURITY_GROUP,
+      expect.stringMatching(/^DbSecurityGroupfromSDbBootstrapSecurityGroup/),
+      expect.stringMatching(/^DbBootstrapSecurityGrouptoSDbSecurityGroup/),
+    ]));
+
+    // The handler runs in the VPC's private subnets with a 2-minute timeout, behind its own security group.
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs22.x',
+      Timeout: 120,
+      VpcConfig: {
+        SubnetIds: [{ Ref: 'VpcPrivateSubnet1Subnet536B997A' }, { Ref: 'VpcPrivateSubnet2Subnet3788AAA1' }],
+        SecurityGroupIds: [{ 'Fn::GetAtt': ['DbBootstrapSecurityGroup68ADF62F', 'GroupId'] }],
+      },
+    });
+    // Its only rights: read both secrets, write the app secret.
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^DbBootstrapFunctionServiceRole') }],
+      PolicyDocument: {
+        Statement: [
+          { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: 'DbInstanceSecretAttachmentCDEAF4EB' } },
+          { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: APP_SECRET } },
+          { Action: 'secretsmanager:PutSecretValue', Effect: 'Allow', Resource: { Ref: APP_SECRET } },
+        ],
+      },
+    });
+    // Its security group: out to the database and HTTPS only.
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('bootstrap'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'Secrets Manager API' }],
+    });
+  });
+
+  test('custom names reach the bootstrap and the app secret', () => {
+    const t = build({ databaseName: 'scope_users_db', appUsername: 'users_app', masterUsername: 'scope_admin' }).template();
+    t.hasResourceProperties('Custom::UsersDatabaseBootstrap', { DatabaseName: 'scope_users_db', AppUsername: 'users_app' });
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { SecretStringTemplate: '{"username":"users_app"}' } });
+    t.hasResourceProperties('AWS::RDS::DBInstance', { MasterUsername: 'scope_admin' });
+  });
+
+  test('grantConnect grants read on the app secret only', () => {
+    const { stack, db, template } = build();
+    const role = new iam.Role(stack, 'Service', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    db.grantConnect(role);
+    template().hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Service') }],
+      PolicyDocument: { Statement: [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: APP_SECRET } }] },
+    });
+  });
+
+  test('grantIamConnect needs iamAuthentication and grants rds-db:connect for that user', () => {
+    const off = build();
+    const r1 = new iam.Role(off.stack, 'Service', { assumedBy: new iam.AccountRootPrincipal() });
+    expect(() => off.db.grantIamConnect(r1, 'reporting')).toThrow('grantIamConnect needs iamAuthentication: true on the UsersDatabase.');
+
+    const on = build({ iamAuthentication: true });
+    const r2 = new iam.Role(on.stack, 'Service', { assumedBy: new iam.AccountRootPrincipal() });
+    on.db.grantIamConnect(r2, 'reporting');
+    const t = on.template();
+    t.hasResourceProperties('AWS::RDS::DBInstance', { EnableIAMDatabaseAuthentication: true });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Service') }],
+      PolicyDocument: {
+        Statement: [{
+          Action: 'rds-db:connect',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', Match.arrayWith([':dbuser:', { 'Fn::GetAtt': [INSTANCE, 'DbiResourceId'] }, '/reporting'])] },
+        }],
+      },
+    });
+  });
+
+  test('isolated subnets are used when the VPC has no private subnets with egress', () => {
+    const { stack, vpc, template } = build({}, { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    template().hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: stack.resolve(vpc.isolatedSubnets.map((s) => s.subnetId)) });
+  });
+
+  test('a VPC with public subnets only is refused', () => {
+    expect(() => build({}, { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] }))
+      .toThrow('UsersDatabase needs a vpc with private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED)');
+  });
+
+  test.each<[string, Partial<UsersDatabaseProps>, string | RegExp]>([
+    ['allocatedStorage too small', { allocatedStorage: 10 }, 'Invalid allocatedStorage 10: must be a whole number from 20 to 65536.'],
+    ['allocatedStorage too big', { allocatedStorage: 70000 }, 'Invalid allocatedStorage 70000'],
+    ['allocatedStorage fractional', { allocatedStorage: 20.5 }, 'Invalid allocatedStorage 20.5'],
+    ['databaseName upper case', { databaseName: 'Users' }, "Invalid databaseName 'Users': must match [a-z_][a-z0-9_]{0,62}"],
+    ['databaseName with hyphen', { databaseName: 'users-db' }, "Invalid databaseName 'users-db'"],
+    ['databaseName reserved', { databaseName: 'postgres' }, "Invalid databaseName 'postgres': must not be one of the reserved databases"],
+    ['appUsername pg_', { appUsername: 'pg_users' }, "Invalid appUsername 'pg_users': must not start with pg_ or rds"],
+    ['appUsername = master', { appUsername: 'postgres' }, "Invalid appUsername 'postgres': must differ from masterUsername."],
+    ['masterUsername', { masterUsername: 'Admin' }, "Invalid masterUsername 'Admin'"],
+    ['backupRetention zero', { backupRetention: Duration.days(0) }, 'Invalid backupRetention 0 days: must be whole days from 1 to 35.'],
+    ['backupRetention too long', { backupRetention: Duration.days(36) }, 'Invalid backupRetention 36 days'],
+    ['backupRetention hours', { backupRetention: Duration.hours(36) }, 'Invalid backupRetention 1 day 12 hours: must be whole days from 1 to 35.'],
+    ['monitoringInterval', { monitoringInterval: Duration.seconds(2) }, 'Invalid monitoringInterval 2 seconds: must be one of 1, 5, 10, 15, 30, 60 seconds.'],
+    ['envName', { envName: 'Prod' }, "Invalid envName 'Prod'"],
+  ])('bad props fail at synth: %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('storageEncryptionKey with snapshotIdentifier is refused', () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    expect(() => new UsersDatabase(stack, 'Db', { vpc, snapshotIdentifier: 'snap', storageEncryptionKey: new kms.Key(stack, 'K') }))
+      .toThrow(/^storageEncryptionKey cannot be combined with snapshotIdentifier/);
+  });
+});
