@@ -9,6 +9,8 @@
  * Bundled with esbuild into assets/scope-credentials/index.js (the package's `bin`).
  * Not exported from the package index.
  */
+// The SDK is bundled into the command by esbuild (assets/), so it is a devDependency on purpose.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { chooseService, CredentialsUsageError, parseCredentials, parseService, serviceUrl } from './credentials-url';
 

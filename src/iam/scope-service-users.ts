@@ -115,8 +115,8 @@ export class ScopeServiceUsers extends Construct {
     this.envName = props.envName ?? props.reports.envName;
     const { reports, queues } = props;
 
-    const make = (key: keyof ServiceUserNames, id: string, defaultName: string, secretFields: { [k: string]: string }) =>
-      new ServiceUser(this, id, {
+    const make = (key: keyof ServiceUserNames, constructId: string, defaultName: string, secretFields: { [k: string]: string }) =>
+      new ServiceUser(this, constructId, {
         userName: props.userNames?.[key] ?? `${this.envName}_${defaultName}`,
         userNameProp: props.userNames?.[key] === undefined ? 'envName' : `userNames.${key}`,
         createAccessKey: props.createAccessKeys,

@@ -97,7 +97,7 @@ export class ServiceUser extends Construct {
         fields[key] = SecretValue.unsafePlainText(value);
       }
       this.secret = new secretsmanager.Secret(this, 'Secret', {
-        description: `Access key of IAM user ${props.userName}, as JSON; print a service URL with npx scope-credentials`,
+        description: `Access key of IAM user ${props.userName} as JSON: ${Object.keys(fields).join(', ')}`,
         secretObjectValue: fields,
       });
     }
