@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CONTROL_QUEUE_ACTIONS, ControlQueues, IServiceAccountRoleProvider, ReportStore, ScopeServiceUsers, ScopeServiceUsersProps } from '../../src';
+import { CONTROL_QUEUE_ACTIONS, ControlQueues, IServiceAccountRoleProvider, ReportStore, ScopeCluster, ScopeServiceUsers, ScopeServiceUsersProps } from '../../src';
 
 /** A minimal real Pod Identity binder: a role trusted by EKS Pod Identity plus its association. */
 class PodIdentityCluster extends Construct implements IServiceAccountRoleProvider {
@@ -217,6 +217,29 @@ describe('pod identity', () => {
     template.resourceCountIs('AWS::IAM::AccessKey', 0);
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     expect(users.queueReadWriter.grantees).toHaveLength(2);
+  });
+
+  test('the real ScopeCluster binds the roles: associations on its cluster, trusted by EKS Pod Identity', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const reports = new ReportStore(stack, 'Reports', { envName: 'prod' });
+    const queues = new ControlQueues(stack, 'Queues', { envName: 'prod' });
+    const cluster: IServiceAccountRoleProvider = new ScopeCluster(stack, 'Scope', { envName: 'prod' });
+    const users = new ScopeServiceUsers(stack, 'Users', { reports, queues, cluster, podIdentity: true, createAccessKeys: false });
+    const template = Template.fromStack(stack);
+    const clusterName = { Ref: stack.getLogicalId((cluster as ScopeCluster).cluster.node.defaultChild as any) };
+    for (const [su, serviceAccount, statements] of [
+      [users.reportWriter, 'collection', WRITER_STATEMENTS],
+      [users.reportReader, 'query', READER_STATEMENTS],
+      [users.queueReadWriter, 'control', QUEUE_STATEMENTS],
+    ] as const) {
+      const roleId = stack.getLogicalId(su.role!.node.defaultChild as iam.CfnRole);
+      template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+        ClusterName: clusterName, Namespace: 'scope', ServiceAccount: serviceAccount, RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      });
+      const trust = template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement;
+      expect(trust).toEqual([expect.objectContaining({ Principal: { Service: 'pods.eks.amazonaws.com' } })]);
+      expect(policiesOf(template, 'Roles', roleId).map((p: any) => p.Properties.PolicyDocument.Statement)).toEqual([statements]);
+    }
   });
 
   test('no roles without podIdentity, even with a cluster', () => {
