@@ -23,7 +23,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
 
   deps: ['@aws-cdk/lambda-layer-kubectl-v34@^2.2.2'],
-  peerDeps: ['@aws-cdk/lambda-layer-kubectl-v34@^2.2.2'],
   devDeps: [
     INTEG_TESTS_ALPHA,
     INTEG_RUNNER,
@@ -55,7 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['src/**/*.ts', 'test/**/*.ts', 'integ/**/*.ts', 'example/**/*.ts', 'benchmarks/**/*.ts', '.projenrc.ts'],
     compilerOptions: {},
   },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'example', 'benchmarks'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'example', 'benchmarks'], tsconfigPath: './tsconfig.dev.json', projectService: false },
   gitignore: [
     'integ/**/*.snapshot/asset.*',
     'integ/**/cdk-integ.out.*',
@@ -71,6 +70,17 @@ project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${CDK_VERSION}`, DependencyType.BUILD);
 
 project.npmignore?.exclude('/integ/', '/example/', '/benchmarks/');
+
+// `npx scope-credentials`: the CLI is bundled with the AWS SDK inlined, so the package needs no
+// runtime dependency for it (src/iam/scope-credentials.ts).
+project.bundler.addBundle('src/iam/scope-credentials.ts', {
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  executable: true,
+  banner: '#!/usr/bin/env node',
+});
+project.addBins({ 'scope-credentials': 'assets/iam/scope-credentials/index.js' });
 
 // The bundle must exist before tests or the example synthesize (they reference assets/).
 const bundle = project.tasks.tryFind('bundle');

@@ -1,0 +1,69 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+
+/** What an environment is for; it picks every default of ScopeEnvironment. */
+export enum EnvironmentProfile {
+  /** Cheap and fully removable by `cdk destroy`. */
+  DEVELOPMENT = 'development',
+  /** Keeps data: snapshots, retained table, bucket and zone, deletion protection, more capacity. */
+  PRODUCTION = 'production',
+}
+
+/** The defaults of one profile. Internal: a prop that is given always wins. */
+export interface ProfileDefaults {
+  readonly maxAzs: number;
+  readonly natGateways: number;
+  readonly nodeCount: number;
+  readonly nodeInstanceType: ec2.InstanceType;
+  readonly databaseInstanceType: ec2.InstanceType;
+  readonly databaseMultiAz: boolean;
+  readonly databaseBackupRetention: Duration;
+  readonly databaseDeletionProtection: boolean;
+  readonly databaseRemovalPolicy: RemovalPolicy;
+  readonly storageRemovalPolicy: RemovalPolicy;
+  readonly pointInTimeRecovery: boolean;
+  readonly bucketVersioned: boolean;
+  readonly zoneRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * Every default of ScopeEnvironment, one column per profile (see README "Profiles").
+ * DEVELOPMENT stays under 200 USD a month idle (see benchmarks/cost.ts); PRODUCTION keeps data.
+ */
+export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } = {
+  [EnvironmentProfile.DEVELOPMENT]: {
+    maxAzs: 2,
+    natGateways: 1,
+    nodeCount: 2,
+    nodeInstanceType: new ec2.InstanceType('t3a.medium'),
+    databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    databaseMultiAz: false,
+    databaseBackupRetention: Duration.days(1),
+    databaseDeletionProtection: false,
+    databaseRemovalPolicy: RemovalPolicy.DESTROY,
+    storageRemovalPolicy: RemovalPolicy.DESTROY,
+    pointInTimeRecovery: false,
+    bucketVersioned: false,
+    zoneRemovalPolicy: RemovalPolicy.DESTROY,
+  },
+  [EnvironmentProfile.PRODUCTION]: {
+    maxAzs: 3,
+    natGateways: 3,
+    nodeCount: 3,
+    nodeInstanceType: new ec2.InstanceType('m7i.large'),
+    databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+    databaseMultiAz: true,
+    databaseBackupRetention: Duration.days(14),
+    databaseDeletionProtection: true,
+    databaseRemovalPolicy: RemovalPolicy.SNAPSHOT,
+    storageRemovalPolicy: RemovalPolicy.RETAIN,
+    pointInTimeRecovery: true,
+    bucketVersioned: true,
+    zoneRemovalPolicy: RemovalPolicy.RETAIN,
+  },
+};
+
+/** The defaults of `profile`. */
+export function profileDefaults(profile: EnvironmentProfile): ProfileDefaults {
+  return PROFILE_DEFAULTS[profile];
+}
