@@ -119,4 +119,11 @@ example.exec('rm -rf example/cdk.out');
 example.exec('ts-node --project tsconfig.dev.json example/app.ts');
 example.exec('ts-node --project tsconfig.dev.json example/summary.ts example/cdk.out');
 
+// ---- benchmarks: synth time, scale, footprint, deploy critical path, cost -----------------------
+const bench = project.addTask('bench', {
+  description: 'Run benchmarks/run.ts: prints the tables and writes benchmarks/results.json',
+});
+if (bundle) bench.spawn(bundle);
+bench.exec('ts-node --project tsconfig.dev.json benchmarks/run.ts', { receiveArgs: true });
+
 project.synth();
