@@ -4,3 +4,4 @@ export * from './queue';
 export * from './iam';
 export * from './cluster';
 export * from './database';
+export * from './dns';
