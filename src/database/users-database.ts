@@ -53,7 +53,8 @@ export interface UsersDatabaseOptions {
 
   /**
    * What happens to the instance when it leaves the stack: SNAPSHOT takes a final snapshot,
-   * RETAIN keeps the instance, DESTROY deletes it (automated backups included).
+   * RETAIN keeps the instance (with its security group, parameter group, subnet group and
+   * secrets), DESTROY deletes it (automated backups included).
    * @default RemovalPolicy.SNAPSHOT
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -77,7 +78,8 @@ export interface UsersDatabaseOptions {
 
   /**
    * Login role the bootstrap creates to own the application database; its password lives in
-   * `appSecret`. Same rule as `databaseName`, must not start with `pg_` or `rds`.
+   * `appSecret`. Same rule as `databaseName`, must not start with `pg_` or `rds`. Changing it
+   * later creates a new role (with a new password) that does not own the existing database.
    * @default 'scope_users'
    */
   readonly appUsername?: string;
@@ -193,6 +195,7 @@ export class UsersDatabase extends Construct {
       engine,
       description: `Users database (${this.envName}): TLS required`,
       parameters: { 'rds.force_ssl': '1' },
+      removalPolicy: removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : undefined,
     });
 
     // Settings shared by a new instance and a restored one, so a restore keeps network, parameters and backups.
@@ -248,6 +251,13 @@ export class UsersDatabase extends Construct {
         passwordLength: 32,
       },
     });
+
+    if (removalPolicy === RemovalPolicy.RETAIN) {
+      // A retained instance still uses these; deleting them would fail (or lock the owner out).
+      for (const resource of [securityGroup, instance.node.findChild('Secret'), this.appSecret]) {
+        (resource as secretsmanager.Secret | ec2.SecurityGroup).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      }
+    }
 
     this.bootstrap = this.createBootstrap(props.vpc, vpcSubnets);
   }

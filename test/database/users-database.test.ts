@@ -118,6 +118,17 @@ describe('UsersDatabase', () => {
     t.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres16' });
   });
 
+  test('RETAIN keeps everything the retained instance still uses', () => {
+    const t = build({ removalPolicy: RemovalPolicy.RETAIN }).template();
+    const retained = (type: string) => Object.values(t.findResources(type)).map((r) => r.DeletionPolicy);
+    expect(retained('AWS::RDS::DBInstance')).toEqual(['Retain']);
+    expect(retained('AWS::RDS::DBParameterGroup')).toEqual(['Retain']);
+    expect(retained('AWS::RDS::DBSubnetGroup')).toEqual(['Retain']);
+    expect(retained('AWS::SecretsManager::Secret')).toEqual(['Retain', 'Retain']);
+    t.hasResource('AWS::EC2::SecurityGroup', { DeletionPolicy: 'Retain', Properties: { GroupDescription: Match.stringLikeRegexp('from allowed peers only') } });
+    t.hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: true });
+  });
+
   test('explicit deletionProtection wins over the removal policy default', () => {
     build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }).template()
       .hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: true });
