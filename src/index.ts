@@ -5,3 +5,5 @@ export * from './iam';
 export * from './cluster';
 export * from './database';
 export * from './dns';
+export * from './profile';
+export * from './scope-environment';

@@ -10,6 +10,7 @@ import { FrontendEndpoint, FrontendOptions } from './frontend';
 import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
+import { IServiceAccountRoleProvider } from '../iam/service-user';
 import { defaultEnvName, validateEnvName, validateInteger } from '../private/validate';
 
 /** The Kubernetes version the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) serves. */
@@ -131,7 +132,7 @@ export interface ScopeClusterProps extends ScopeClusterOptions {
  * Amazon Linux 2023 nodes with IMDSv2 in private subnets, the EKS Pod Identity agent, and a
  * frontend endpoint (a load balancer owned by the stack, bound to the `frontend` Service).
  */
-export class ScopeCluster extends Construct {
+export class ScopeCluster extends Construct implements IServiceAccountRoleProvider {
   /** The EKS cluster. */
   public readonly cluster: eks.Cluster;
   /** The managed node group (min = max = desired = `nodeCount`). */
@@ -261,7 +262,7 @@ export class ScopeCluster extends Construct {
    * Identity (keyless AWS access for services in the cluster). Grant it what the service needs.
    * Calling it again for the same service account returns the same role.
    */
-  public serviceAccountRole(namespace: string, name: string): iam.Role {
+  public serviceAccountRole(namespace: string, name: string): iam.IRole {
     validateNamespace('namespace', namespace);
     validateServiceAccountName('name', name);
     const key = `${namespace}/${name}`;

@@ -1,0 +1,205 @@
+import { CfnOutput, Fn, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { ScopeCluster, ScopeClusterOptions } from './cluster';
+import { UsersDatabase, UsersDatabaseOptions } from './database';
+import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
+import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
+import { validateEnvName } from './private/validate';
+import { EnvironmentProfile, profileDefaults } from './profile';
+import { ControlQueues, ControlQueuesOptions } from './queue';
+import { ReportStore, ReportStoreOptions } from './storage';
+
+/** Props of ScopeEnvironment. Every option not given comes from the profile (see README "Profiles"). */
+export interface ScopeEnvironmentProps {
+  /**
+   * What the environment is for; picks every default.
+   * @default EnvironmentProfile.DEVELOPMENT
+   */
+  readonly profile?: EnvironmentProfile;
+
+  /**
+   * Environment name, used in user names, the queue prefix, tags and descriptions.
+   * Lower case, starts with a letter, `[a-z][a-z0-9-]{0,19}`.
+   * @default - the construct id
+   */
+  readonly envName?: string;
+
+  /**
+   * VPC to run in (private subnets with egress and public subnets).
+   * @default - a new VPC: 2 AZs and 1 NAT gateway (DEVELOPMENT), 3 AZs and a NAT gateway per AZ (PRODUCTION)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The Kubernetes cluster.
+   * @default - profile defaults (2 nodes in DEVELOPMENT, 3 in PRODUCTION)
+   */
+  readonly cluster?: ScopeClusterOptions;
+
+  /**
+   * The PostgreSQL users database.
+   * @default - profile defaults
+   */
+  readonly database?: UsersDatabaseOptions;
+
+  /**
+   * The reports table and bucket.
+   * @default - profile defaults
+   */
+  readonly reports?: ReportStoreOptions;
+
+  /**
+   * The control queue namespace.
+   * @default - prefix `<envName>_control_`, no pre-created queues
+   */
+  readonly queues?: ControlQueuesOptions;
+
+  /**
+   * The role-scoped service users.
+   * @default - three users with access keys in Secrets Manager, no Pod Identity roles
+   */
+  readonly users?: ScopeServiceUsersOptions;
+
+  /**
+   * DNS: a public zone for the environment with the `frontend` alias.
+   * @default - no zone
+   */
+  readonly domain?: EnvironmentDnsOptions;
+
+  /**
+   * Extra tags on every resource (beside `scope:environment=<envName>`).
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * A whole Scope environment: VPC, EKS cluster with a frontend load balancer, PostgreSQL users
+ * database, report table and bucket, control queue namespace, service users and DNS.
+ * Composition only: every resource belongs to one of the parts, every default to the profile.
+ */
+export class ScopeEnvironment extends Construct {
+  /** Environment name. */
+  public readonly envName: string;
+  /** Profile the defaults came from. */
+  public readonly profile: EnvironmentProfile;
+  /** The VPC everything runs in. */
+  public readonly vpc: ec2.IVpc;
+  /** The Kubernetes cluster (`.cluster`, `.nodegroup`, `.frontend`). */
+  public readonly cluster: ScopeCluster;
+  /** The users database (`.instance`, `.secret`, `.appSecret`). */
+  public readonly database: UsersDatabase;
+  /** The reports table and bucket (`.table`, `.bucket`). */
+  public readonly reports: ReportStore;
+  /** The control queue namespace (`.queuePrefix`, `.queueArnPattern`). */
+  public readonly queues: ControlQueues;
+  /** The service users (`.reportWriter`, `.reportReader`, `.queueReadWriter`). */
+  public readonly users: ScopeServiceUsers;
+  /** DNS, only when `domain` is given (`.zone`, `.frontendRecord`). */
+  public readonly dns?: EnvironmentDns;
+
+  constructor(scope: Construct, id: string, props: ScopeEnvironmentProps = {}) {
+    super(scope, id);
+    this.envName = props.envName ?? id;
+    validateEnvName(this.envName, props.envName === undefined ? 'envName (defaulted from the construct id)' : 'envName');
+    this.profile = props.profile ?? EnvironmentProfile.DEVELOPMENT;
+    const defaults = profileDefaults(this.profile);
+    const envName = this.envName;
+
+    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
+      maxAzs: defaults.maxAzs,
+      natGateways: defaults.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+    });
+
+    this.cluster = new ScopeCluster(this, 'Cluster', {
+      nodeCount: defaults.nodeCount,
+      instanceType: defaults.nodeInstanceType,
+      kubeconfigOutput: false,
+      ...props.cluster,
+      vpc: this.vpc,
+      envName,
+    });
+
+    this.database = new UsersDatabase(this, 'Database', {
+      instanceType: defaults.databaseInstanceType,
+      multiAz: defaults.databaseMultiAz,
+      backupRetention: defaults.databaseBackupRetention,
+      deletionProtection: defaults.databaseDeletionProtection,
+      removalPolicy: defaults.databaseRemovalPolicy,
+      ...props.database,
+      vpc: this.vpc,
+      envName,
+    });
+    this.database.allowFrom(this.cluster.cluster);
+
+    const reports = props.reports ?? {};
+    this.reports = new ReportStore(this, 'Reports', {
+      removalPolicy: defaults.storageRemovalPolicy,
+      pointInTimeRecovery: reports.table ? undefined : defaults.pointInTimeRecovery,
+      versioned: reports.bucket ? undefined : defaults.bucketVersioned,
+      ...reports,
+      envName,
+    });
+
+    this.queues = new ControlQueues(this, 'Queues', { ...props.queues, envName });
+
+    this.users = new ScopeServiceUsers(this, 'Users', {
+      ...props.users,
+      envName,
+      reports: this.reports,
+      queues: this.queues,
+      cluster: this.cluster,
+    });
+
+    if (props.domain) {
+      this.dns = new EnvironmentDns(this, 'Dns', {
+        removalPolicy: defaults.zoneRemovalPolicy,
+        ...props.domain,
+        frontend: this.cluster.frontend?.loadBalancer,
+      });
+    }
+
+    Tags.of(this).add('scope:environment', envName);
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
+      Tags.of(this).add(key, value);
+    }
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description: `${this.envName}: ${description}` });
+
+    output('KubeconfigCommand', this.cluster.kubeconfigCommand, 'run this to get a kubeconfig for the cluster (replaces the checked-in kubeconfig)');
+    const frontend = this.cluster.frontend;
+    if (frontend) {
+      const host = this.dns?.frontendName ?? frontend.loadBalancer.loadBalancerDnsName;
+      output('FrontendUrl', `http://${host}/`, 'URL of the frontend load balancer');
+    }
+    // Without delegation EnvironmentDns already outputs the name servers with what to add where.
+    const delegated = this.dns && (this.dns.node.tryFindChild('NameServers') === undefined);
+    if (delegated && this.dns?.nameServers) {
+      output('ZoneNameServers', Fn.join(',', this.dns.nameServers), `name servers of ${this.dns.zone.zoneName}; the parent domain must delegate to them`);
+    }
+    output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress, 'PostgreSQL endpoint (private, TLS only)');
+    output('DatabaseAppSecretArn', this.database.appSecret.secretArn, 'secret with the users service postgres:// URL (read it, never print it in CI logs)');
+    output('ReportsTableName', this.reports.table.tableName, 'DynamoDB reports table');
+    output('ReportsBucketName', this.reports.bucket.bucketName, 'S3 bucket for report bodies');
+    output('ControlQueuePrefix', this.queues.queuePrefix, 'name prefix of the control queues');
+    const users = [
+      ['ReportWriterSecretArn', this.users.reportWriter, 'collection service (report writer)'],
+      ['ReportReaderSecretArn', this.users.reportReader, 'query service (report reader)'],
+      ['QueueReadWriterSecretArn', this.users.queueReadWriter, 'control service (queue reader/writer)'],
+    ] as const;
+    for (const [id, user, what] of users) {
+      if (user.secret) {
+        output(id, user.secret.secretArn, `access key secret of the ${what}; \`npx scope-credentials --secret <arn>\` prints its URL`);
+      }
+    }
+  }
+}
