@@ -166,10 +166,13 @@ export interface OnEventOptions {
 
 /**
  * TLS in Lambda: the connection is always encrypted (the parameter group sets rds.force_ssl=1),
- * but the server certificate is not verified. Verifying needs the RDS CA bundle, which the
- * Node.js 22 runtime does not trust by default and which this package does not ship (yet). The
- * risk accepted is an active man-in-the-middle inside the VPC between this function and the
- * database, for the few seconds of a deployment; passive eavesdropping is still prevented.
+ * but the server certificate is not verified. Verifying needs the RDS CA bundle
+ * (truststore.pki.rds.amazonaws.com/global/global-bundle.pem), which Node.js does not trust by
+ * default and which this package does not ship (yet); whether the runtime's optional
+ * /var/runtime/ca-cert.pem (NODE_EXTRA_CA_CERTS) holds the current rds-ca-*-g1 roots is not
+ * documented, and a wrong guess would fail every deployment. The risk accepted is an active
+ * man-in-the-middle inside the VPC between this function and the database during a deployment;
+ * passive eavesdropping is prevented, and the application password is only ever sent as a SCRAM verifier.
  */
 export const LAMBDA_TLS: ConnectionOptions = { rejectUnauthorized: false };
 
