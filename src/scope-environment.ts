@@ -110,6 +110,9 @@ export class ScopeEnvironment extends Construct {
     this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
       maxAzs: defaults.maxAzs,
       natGateways: defaults.natGateways,
+      // Nothing uses the default security group; restricting it costs a custom resource Lambda
+      // (the feature flag's default in new apps), which would break the 4-function budget.
+      restrictDefaultSecurityGroup: false,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
@@ -129,13 +132,15 @@ export class ScopeEnvironment extends Construct {
       instanceType: defaults.databaseInstanceType,
       multiAz: defaults.databaseMultiAz,
       backupRetention: defaults.databaseBackupRetention,
-      deletionProtection: defaults.databaseDeletionProtection,
+      // An explicit removalPolicy brings the database's own deletion-protection rule with it.
+      deletionProtection: props.database?.removalPolicy === undefined ? defaults.databaseDeletionProtection : undefined,
       removalPolicy: defaults.databaseRemovalPolicy,
       ...props.database,
       vpc: this.vpc,
       envName,
     });
-    this.database.allowFrom(this.cluster.cluster);
+    // Nodes and the control plane share the cluster security group: the database admits it alone.
+    this.database.allowFrom(this.cluster.cluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
 
     const reports = props.reports ?? {};
     this.reports = new ReportStore(this, 'Reports', {
@@ -158,8 +163,8 @@ export class ScopeEnvironment extends Construct {
 
     if (props.domain) {
       this.dns = new EnvironmentDns(this, 'Dns', {
-        removalPolicy: defaults.zoneRemovalPolicy,
         ...props.domain,
+        removalPolicy: props.domain.removalPolicy ?? defaults.zoneRemovalPolicy,
         frontend: this.cluster.frontend?.loadBalancer,
       });
     }
@@ -184,7 +189,7 @@ export class ScopeEnvironment extends Construct {
     // Without delegation EnvironmentDns already outputs the name servers with what to add where.
     const delegated = this.dns && (this.dns.node.tryFindChild('NameServers') === undefined);
     if (delegated && this.dns?.nameServers) {
-      output('ZoneNameServers', Fn.join(',', this.dns.nameServers), `name servers of ${this.dns.zone.zoneName}; the parent domain must delegate to them`);
+      output('ZoneNameServers', Fn.join(',', this.dns.nameServers), `name servers of ${this.dns.zoneName}; the parent domain delegates to them`);
     }
     output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress, 'PostgreSQL endpoint (private, TLS only)');
     output('DatabaseAppSecretArn', this.database.appSecret.secretArn, 'secret with the users service postgres:// URL (read it, never print it in CI logs)');

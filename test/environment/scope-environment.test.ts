@@ -1,0 +1,248 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { transitiveDependencies } from './template-graph';
+import { EnvironmentProfile, ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
+
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+
+function synth(props: ScopeEnvironmentProps, id = 'dev') {
+  const stack = new Stack(new App(), `scope-${id}`, { env: ENV });
+  const environment = new ScopeEnvironment(stack, id, props);
+  return { stack, environment, template: Template.fromStack(stack) };
+}
+
+// Synthesizing an environment takes a few seconds: build each profile once.
+const dev = synth({ domain: { zoneName: 'dev.scope.example.com' } });
+const prod = synth({ profile: EnvironmentProfile.PRODUCTION, domain: { zoneName: 'prod.scope.example.com' } }, 'prod');
+
+function onlyResource(template: Template, type: string): any {
+  const resources = Object.values(template.findResources(type));
+  expect(resources).toHaveLength(1);
+  return resources[0];
+}
+
+describe('DEVELOPMENT profile defaults', () => {
+  test('envName is the construct id, profile is DEVELOPMENT', () => {
+    expect(dev.environment.envName).toBe('dev');
+    expect(dev.environment.profile).toBe(EnvironmentProfile.DEVELOPMENT);
+  });
+
+  test('VPC over 2 AZs with 1 NAT gateway', () => {
+    dev.template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    dev.template.resourceCountIs('AWS::EC2::Subnet', 4);
+  });
+
+  test('2 nodes: min = max = desired', () => {
+    dev.template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      ScalingConfig: { MinSize: 2, MaxSize: 2, DesiredSize: 2 },
+      InstanceTypes: ['t3a.medium'],
+    });
+  });
+
+  test('database: single-AZ, 1-day backups, no deletion protection, removed on destroy', () => {
+    const db = onlyResource(dev.template, 'AWS::RDS::DBInstance');
+    expect(db.Properties).toMatchObject({ MultiAZ: false, BackupRetentionPeriod: 1, DeletionProtection: false });
+    expect(db.DeletionPolicy).toBe('Delete');
+  });
+
+  test('table and bucket removed on destroy, bucket emptied first, no PITR, no versioning', () => {
+    const table = onlyResource(dev.template, 'AWS::DynamoDB::Table');
+    expect(table.DeletionPolicy).toBe('Delete');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: false });
+    const bucket = onlyResource(dev.template, 'AWS::S3::Bucket');
+    expect(bucket.DeletionPolicy).toBe('Delete');
+    expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
+    dev.template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+  });
+
+  test('zone removed on destroy', () => {
+    expect(onlyResource(dev.template, 'AWS::Route53::HostedZone').DeletionPolicy).toBe('Delete');
+  });
+
+  test('nothing is retained or snapshotted', () => {
+    const kept = Object.entries(dev.template.toJSON().Resources)
+      .filter(([, r]: [string, any]) => ['Retain', 'Snapshot', 'RetainExceptOnCreate'].includes(r.DeletionPolicy))
+      .map(([id, r]: [string, any]) => `${id} (${r.Type})`);
+    expect(kept).toEqual([]);
+  });
+});
+
+describe('PRODUCTION profile defaults', () => {
+  test('VPC over 3 AZs with a NAT gateway per AZ', () => {
+    prod.template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    prod.template.resourceCountIs('AWS::EC2::Subnet', 6);
+  });
+
+  test('3 nodes: min = max = desired', () => {
+    prod.template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 3, MaxSize: 3, DesiredSize: 3 } });
+  });
+
+  test('database: multi-AZ, 14-day backups, deletion protection, snapshot on destroy', () => {
+    const db = onlyResource(prod.template, 'AWS::RDS::DBInstance');
+    expect(db.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: 14, DeletionProtection: true });
+    expect(db.DeletionPolicy).toBe('Snapshot');
+    expect(db.UpdateReplacePolicy).toBe('Snapshot');
+  });
+
+  test('table and bucket retained, point-in-time recovery, versioned bucket', () => {
+    const table = onlyResource(prod.template, 'AWS::DynamoDB::Table');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    const bucket = onlyResource(prod.template, 'AWS::S3::Bucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    prod.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  test('zone retained', () => {
+    expect(onlyResource(prod.template, 'AWS::Route53::HostedZone').DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('props win over the profile', () => {
+  const { template, environment } = synth({
+    profile: EnvironmentProfile.PRODUCTION,
+    envName: 'staging',
+    cluster: { nodeCount: 5, instanceType: new ec2.InstanceType('m7i.xlarge') },
+    database: { multiAz: false },
+    reports: { pointInTimeRecovery: false, tableName: 'staging_reports' },
+    queues: { queuePrefix: 'stg_ctl_' },
+  }, 'stagingenv');
+
+  test('explicit values are used', () => {
+    expect(environment.envName).toBe('staging');
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 5, MaxSize: 5, DesiredSize: 5 }, InstanceTypes: ['m7i.xlarge'] });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: false, BackupRetentionPeriod: 14 });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'staging_reports', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } });
+    expect(environment.queues.queuePrefix).toBe('stg_ctl_');
+    template.hasResourceProperties('AWS::IAM::User', { UserName: 'staging_report_writer' });
+  });
+
+  test('no domain: no zone', () => {
+    expect(environment.dns).toBeUndefined();
+    template.resourceCountIs('AWS::Route53::HostedZone', 0);
+  });
+
+  test('a given VPC is used, none is created', () => {
+    const stack = new Stack(new App(), 'Given', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Shared', { maxAzs: 2, natGateways: 1 });
+    const environment = new ScopeEnvironment(stack, 'dev', { vpc });
+    expect(environment.vpc).toBe(vpc);
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPC', 1);
+  });
+});
+
+describe('wiring', () => {
+  test('the database admits 5432 only from the cluster and its own bootstrap function', () => {
+    const t = dev.template.toJSON();
+    const dbSg = onlyResource(dev.template, 'AWS::RDS::DBInstance').Properties.VPCSecurityGroups[0]['Fn::GetAtt'][0];
+    expect(JSON.stringify(t.Resources[dbSg].Properties.SecurityGroupIngress ?? [])).not.toContain('CidrIp');
+    const ingress = Object.values<any>(t.Resources)
+      .filter(r => r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.GroupId?.['Fn::GetAtt']?.[0] === dbSg);
+    const sources = ingress.map(r => JSON.stringify(r.Properties.SourceSecurityGroupId)).sort();
+    const dbId = Object.keys(dev.template.findResources('AWS::RDS::DBInstance'))[0];
+    const dbPort = { 'Fn::GetAtt': [dbId, 'Endpoint.Port'] };
+    expect(ingress.map(r => [r.Properties.FromPort, r.Properties.ToPort, r.Properties.CidrIp])).toEqual(ingress.map(() => [dbPort, dbPort, undefined]));
+    expect(sources).toHaveLength(2);
+    expect(sources.some(s => s.includes('ClusterSecurityGroupId'))).toBe(true);
+    expect(sources.some(s => s.includes('Bootstrap'))).toBe(true);
+  });
+
+  test('database and storage never wait for the cluster (they deploy in parallel)', () => {
+    const t = dev.template.toJSON();
+    const clusterIds = Object.keys(dev.template.findResources('AWS::EKS::Cluster'));
+    const stateful = ['AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket']
+      .flatMap(type => Object.keys(dev.template.findResources(type)));
+    for (const id of stateful) {
+      const waits = transitiveDependencies(t, id);
+      expect({ id, waitsForCluster: clusterIds.filter(c => waits.has(c)) }).toEqual({ id, waitsForCluster: [] });
+    }
+  });
+
+  test('the database bootstrap runs after the database instance', () => {
+    const t = dev.template.toJSON();
+    const bootstrap = Object.keys(t.Resources).find(id => t.Resources[id].Type.startsWith('Custom::') && id.includes('Bootstrap'))!;
+    const dbId = Object.keys(dev.template.findResources('AWS::RDS::DBInstance'))[0];
+    expect(transitiveDependencies(t, bootstrap).has(dbId)).toBe(true);
+  });
+
+  test('the frontend record aliases the cluster load balancer', () => {
+    const lbId = Object.keys(dev.template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
+    dev.template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'frontend.dev.scope.example.com.',
+      Type: 'A',
+      AliasTarget: Match.objectLike({ DNSName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [lbId, 'DNSName'] }])]) }) }),
+    });
+  });
+
+  test('every resource carries scope:environment=<envName>', () => {
+    for (const type of ['AWS::EC2::VPC', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::RDS::DBInstance', 'AWS::Route53::HostedZone', 'AWS::IAM::User']) {
+      const tags = JSON.stringify(Object.values<any>(dev.template.findResources(type)).map(r => r.Properties.Tags ?? r.Properties.HostedZoneTags));
+      expect({ type, tagged: tags.includes('"Key":"scope:environment","Value":"dev"') }).toEqual({ type, tagged: true });
+    }
+  });
+
+  test('extra tags from the tags prop', () => {
+    const { template } = synth({ tags: { 'cost-center': 'scope' } }, 'tagged');
+    template.hasResourceProperties('AWS::DynamoDB::Table', { Tags: Match.arrayWith([{ Key: 'cost-center', Value: 'scope' }]) });
+  });
+});
+
+describe('outputs', () => {
+  const outputs = dev.template.toJSON().Outputs as Record<string, any>;
+  const byName = (name: string) => Object.entries(outputs).find(([id]) => id.startsWith(`dev${name}`))?.[1];
+
+  test.each([
+    'KubeconfigCommand', 'FrontendUrl', 'DnsNameServers', 'DatabaseEndpoint', 'DatabaseAppSecretArn', 'ReportsTableName',
+    'ReportsBucketName', 'ControlQueuePrefix', 'ReportWriterSecretArn', 'ReportReaderSecretArn', 'QueueReadWriterSecretArn',
+  ])('%s exists with a description', (name) => {
+    const output = byName(name);
+    expect(output).toBeDefined();
+    expect(output.Description.length).toBeGreaterThan(10);
+  });
+
+  test('the frontend URL uses the DNS name', () => {
+    expect(byName('FrontendUrl').Value).toBe('http://frontend.dev.scope.example.com/');
+  });
+
+  test('no output carries a secret value', () => {
+    const text = JSON.stringify(outputs);
+    expect(text).not.toMatch(/SecretAccessKey|SecretString|password|resolve:secretsmanager/i);
+  });
+});
+
+describe('two environments never collide', () => {
+  test('in one app, one stack each', () => {
+    const app = new App();
+    for (const id of ['dev', 'staging']) new ScopeEnvironment(new Stack(app, `scope-${id}`, { env: ENV }), id);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('in one stack', () => {
+    const stack = new Stack(new App(), 'Both', { env: ENV });
+    const a = new ScopeEnvironment(stack, 'blue');
+    const b = new ScopeEnvironment(stack, 'green', { domain: { zoneName: 'green.example.com' } });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::Cluster', 2);
+    template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    expect(a.queues.queuePrefix).not.toBe(b.queues.queuePrefix);
+    const userNames = Object.values<any>(template.findResources('AWS::IAM::User')).map(u => u.Properties.UserName);
+    expect(new Set(userNames).size).toBe(6);
+    const hardNamed = Object.values<any>(template.toJSON().Resources)
+      .filter(r => ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::EKS::Cluster', 'AWS::RDS::DBInstance', 'AWS::SecretsManager::Secret'].includes(r.Type))
+      .filter(r => r.Properties.TableName || r.Properties.BucketName || r.Properties.Name || r.Properties.DBInstanceIdentifier);
+    expect(hardNamed).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  test.each<[string, string, ScopeEnvironmentProps, RegExp]>([
+    ['construct id that is not a valid env name', 'Prod', {}, /Invalid envName \(defaulted from the construct id\) 'Prod'/],
+    ['envName too long', 'x', { envName: 'a'.repeat(21) }, /Invalid envName 'a{21}'/],
+    ['envName starting with a digit', 'x', { envName: '1prod' }, /Invalid envName '1prod'/],
+  ])('%s', (_name, id, props, message) => {
+    expect(() => synth(props, id)).toThrow(message);
+  });
+});
