@@ -101,7 +101,7 @@ project.addTask('integ:snapshot', {
 });
 project.addTask('integ:deploy', {
   description: 'Deploy every integ test to your sandbox account, run its assertions and destroy it (needs AWS credentials; AWS_PROFILE / AWS_REGION select them)',
-  exec: `integ-runner --directory integ --language typescript --update-on-failed --force`,
+  exec: 'integ-runner --directory integ --language typescript --update-on-failed --force',
   receiveArgs: true,
 });
 if (bundle) {

@@ -166,7 +166,9 @@ export class ReportStore extends Construct {
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: props.versioned ?? false,
-      lifecycleRules: props.reportExpiration ? [{ expiration: props.reportExpiration, noncurrentVersionExpiration: props.versioned ? props.reportExpiration : undefined }] : undefined,
+      lifecycleRules: props.reportExpiration
+        ? [{ expiration: props.reportExpiration, noncurrentVersionExpiration: props.versioned ? props.reportExpiration : undefined }]
+        : undefined,
       removalPolicy,
       autoDeleteObjects: destroy,
     });

@@ -128,8 +128,8 @@ describe('props win over the profile', () => {
   test('a given VPC is used, none is created', () => {
     const stack = new Stack(new App(), 'Given', { env: ENV });
     const vpc = new ec2.Vpc(stack, 'Shared', { maxAzs: 2, natGateways: 1 });
-    const environment = new ScopeEnvironment(stack, 'dev', { vpc });
-    expect(environment.vpc).toBe(vpc);
+    const given = new ScopeEnvironment(stack, 'dev', { vpc });
+    expect(given.vpc).toBe(vpc);
     Template.fromStack(stack).resourceCountIs('AWS::EC2::VPC', 1);
   });
 });
@@ -144,7 +144,8 @@ describe('wiring', () => {
     const sources = ingress.map(r => JSON.stringify(r.Properties.SourceSecurityGroupId)).sort();
     const dbId = Object.keys(dev.template.findResources('AWS::RDS::DBInstance'))[0];
     const dbPort = { 'Fn::GetAtt': [dbId, 'Endpoint.Port'] };
-    expect(ingress.map(r => [r.Properties.FromPort, r.Properties.ToPort, r.Properties.CidrIp])).toEqual(ingress.map(() => [dbPort, dbPort, undefined]));
+    const ports = ingress.map(r => [r.Properties.FromPort, r.Properties.ToPort, r.Properties.CidrIp]);
+    expect(ports).toEqual(ingress.map(() => [dbPort, dbPort, undefined]));
     expect(sources).toHaveLength(2);
     expect(sources.some(s => s.includes('ClusterSecurityGroupId'))).toBe(true);
     expect(sources.some(s => s.includes('Bootstrap'))).toBe(true);

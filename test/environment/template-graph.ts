@@ -6,13 +6,17 @@ export function dependencies(template: any, logicalId: string): Set<string> {
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries<any>(node)) {
-      if (key === 'Ref' && typeof value === 'string') found.add(value);
-      else if (key === 'Fn::GetAtt') found.add(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
-      else if (key === 'Fn::Sub') {
+      if (key === 'Ref' && typeof value === 'string') {
+        found.add(value);
+      } else if (key === 'Fn::GetAtt') {
+        found.add(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
+      } else if (key === 'Fn::Sub') {
         const text = Array.isArray(value) ? value[0] : value;
         for (const m of String(text).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) found.add(m[1]);
         visit(value);
-      } else visit(value);
+      } else {
+        visit(value);
+      }
     }
   };
   visit(resource.Properties ?? {});

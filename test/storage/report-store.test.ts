@@ -82,7 +82,9 @@ describe('ReportStore bucket', () => {
     template().hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' },
+          Effect: 'Deny',
+          Action: 's3:*',
+          Principal: { AWS: '*' },
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         })]),
       },
