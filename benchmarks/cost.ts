@@ -1,0 +1,99 @@
+/**
+ * Idle monthly list price of a synthesized environment: a bill of materials read from the
+ * template (clusters, node groups with their instance type, size and disks, NAT gateways, load
+ * balancers, public IPv4 addresses, database class, Multi-AZ and storage, keys, secrets, zones),
+ * priced with prices-us-east-1.json. Usage-based charges (data, requests, logs) are left out.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Resource, Template } from './template';
+
+export const PRICES = JSON.parse(fs.readFileSync(path.join(__dirname, 'prices-us-east-1.json'), 'utf8'));
+
+export interface BillLine {
+  readonly item: string;
+  readonly quantity: string;
+  readonly monthly: number;
+}
+
+export interface Bill {
+  readonly lines: BillLine[];
+  readonly total: number;
+}
+
+/** What to change in the template's bill: e.g. another node instance type (for what-if rows). */
+export interface BillOverrides {
+  readonly nodeInstanceType?: string;
+  readonly nodeCount?: number;
+}
+
+export function bill(template: Template, overrides: BillOverrides = {}): Bill {
+  const hours: number = PRICES.hoursPerMonth;
+  const all = Object.values(template.Resources);
+  const ofType = (type: string) => all.filter(r => r.Type === type);
+  const lines: BillLine[] = [];
+  const add = (item: string, quantity: string, monthly: number) => {
+    if (monthly > 0) lines.push({ item, quantity, monthly });
+  };
+  const price = (table: string, key: string): number => {
+    const value = PRICES[table][key];
+    if (value === undefined) throw new Error(`no price for ${key} in ${table} of prices-us-east-1.json`);
+    return value;
+  };
+
+  const clusters = ofType('AWS::EKS::Cluster').length;
+  add('EKS control plane', `${clusters} x $${PRICES.eksClusterHour}/h`, clusters * PRICES.eksClusterHour * hours);
+
+  for (const ng of ofType('AWS::EKS::Nodegroup')) {
+    const p = ng.Properties;
+    const launchData = launchTemplateData(template, p.LaunchTemplate);
+    const type: string = overrides.nodeInstanceType ?? p.InstanceTypes?.[0] ?? launchData?.InstanceType ?? 't3.medium';
+    const count: number = overrides.nodeCount ?? Number(p.ScalingConfig?.DesiredSize ?? 2);
+    const diskGb = Number(launchData?.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize ?? p.DiskSize ?? 20);
+    add('EKS nodes (EC2)', `${count} x ${type} at $${price('ec2InstanceHour', type)}/h`, count * price('ec2InstanceHour', type) * hours);
+    add('Node disks (EBS gp3)', `${count} x ${diskGb} GB`, count * diskGb * PRICES.ebsGp3GbMonth);
+  }
+
+  const nats = ofType('AWS::EC2::NatGateway').length;
+  add('NAT gateways', `${nats} x $${PRICES.natGatewayHour}/h`, nats * PRICES.natGatewayHour * hours);
+
+  let publicIps = ofType('AWS::EC2::EIP').length;
+  const ipSources = publicIps ? [`${publicIps} EIP`] : [];
+  for (const lb of ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    const network = lb.Properties.Type === 'network';
+    add(network ? 'Network Load Balancer' : 'Application Load Balancer', network ? `1 x $${PRICES.networkLoadBalancerHour}/h, idle LCU ~0` : '1',
+      (network ? PRICES.networkLoadBalancerHour : PRICES.applicationLoadBalancerHour) * hours);
+    if (lb.Properties.Scheme === 'internet-facing') {
+      const zones = (lb.Properties.Subnets ?? lb.Properties.SubnetMappings ?? []).length;
+      publicIps += zones;
+      ipSources.push(`${zones} load balancer`);
+    }
+  }
+  add('Public IPv4 addresses', `${publicIps} (${ipSources.join(' + ')}) x $${PRICES.publicIpv4Hour}/h`, publicIps * PRICES.publicIpv4Hour * hours);
+
+  for (const db of ofType('AWS::RDS::DBInstance')) {
+    const p = db.Properties;
+    const copies = String(p.MultiAZ) === 'true' ? 2 : 1;
+    const az = copies === 2 ? ', Multi-AZ (x2)' : '';
+    const cls: string = p.DBInstanceClass;
+    add('RDS PostgreSQL instance', `${cls} at $${price('rdsPostgresInstanceHour', cls)}/h${az}`, copies * price('rdsPostgresInstanceHour', cls) * hours);
+    const gb = Number(p.AllocatedStorage ?? 20);
+    add('RDS storage (gp3)', `${gb} GB${az}`, copies * gb * PRICES.rdsGp3GbMonth);
+  }
+
+  const keys = ofType('AWS::KMS::Key').length;
+  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month`, keys * PRICES.kmsKeyMonth);
+  const secrets = ofType('AWS::SecretsManager::Secret').length;
+  add('Secrets Manager secrets', `${secrets} x $${PRICES.secretMonth}/month`, secrets * PRICES.secretMonth);
+  const zones = ofType('AWS::Route53::HostedZone').length;
+  add('Route 53 hosted zones', `${zones} x $${PRICES.hostedZoneMonth}/month`, zones * PRICES.hostedZoneMonth);
+
+  return { lines, total: lines.reduce((sum, l) => sum + l.monthly, 0) };
+}
+
+/** The LaunchTemplateData of the launch template a node group refers to (by Ref), if any. */
+function launchTemplateData(template: Template, spec: any): any {
+  const ref = spec?.Id?.Ref ?? spec?.Name?.Ref;
+  const lt: Resource | undefined = ref ? template.Resources[ref] : undefined;
+  return lt?.Properties?.LaunchTemplateData;
+}
