@@ -20,7 +20,9 @@ export interface CriticalPath {
   readonly minutes: number;
   readonly unavoidableMinutes: number;
   readonly ratio: number;
-  /** Stateful resources (database, its bootstrap, table, bucket, zone) that wait for the EKS cluster. */
+  /** When the stateful resources (database, its bootstrap, table, bucket, zone) are done. */
+  readonly stateful: Array<{ readonly logicalId: string; readonly type: string; readonly doneAt: number }>;
+  /** Stateful resources that wait for the EKS cluster. */
   readonly statefulWaitingForCluster: string[];
 }
 
@@ -73,8 +75,8 @@ export function criticalPath(template: Template): CriticalPath {
     }
     return seen;
   };
-  const statefulWaitingForCluster = ids
-    .filter(id => STATEFUL.includes(resources[id].Type))
-    .filter(id => [...ancestors(id)].some(a => clusters.has(a)));
-  return { path, minutes, unavoidableMinutes, ratio: minutes / unavoidableMinutes, statefulWaitingForCluster };
+  const statefulIds = ids.filter(id => STATEFUL.includes(resources[id].Type));
+  const stateful = statefulIds.map(id => ({ logicalId: id, type: resources[id].Type, doneAt: done.get(id)!.at }));
+  const statefulWaitingForCluster = statefulIds.filter(id => [...ancestors(id)].some(a => clusters.has(a)));
+  return { path, minutes, unavoidableMinutes, ratio: minutes / unavoidableMinutes, stateful, statefulWaitingForCluster };
 }

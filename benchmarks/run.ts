@@ -150,13 +150,21 @@ function deployPath(stacks: Array<[string, SynthesizedStack]>) {
     console.log(`\n### ${label}: ${round(cp.minutes, 1)} min, unavoidable ${round(cp.unavoidableMinutes, 1)} min (${UNAVOIDABLE_CHAIN.join(' -> ')}), ${round(cp.ratio, 2)}x\n`);
     console.log(table(['#', 'resource', 'type', 'minutes', 'done at (min)'],
       cp.path.map((s, i) => [i + 1, s.logicalId, s.type, `${s.minutes}${s.estimate ? '*' : ''}`, round(s.doneAt, 2)])));
-    if (cp.statefulWaitingForCluster.length) console.log(`\nstateful resources that wait for the EKS cluster: ${cp.statefulWaitingForCluster.join(', ')}`);
+    const cluster = cp.path.find(s => s.type === 'AWS::EKS::Cluster');
+    console.log(`\nstateful resources done at (min; the cluster at ${cluster ? round(cluster.doneAt, 2) : '-'}): `
+      + cp.stateful.map(s => `${s.type.split('::').pop()} ${round(s.doneAt, 2)}${cp.statefulWaitingForCluster.includes(s.logicalId) ? ' (waits for the cluster)' : ''}`).join(', '));
     if (label === 'hand-written') continue;
     target(`${label}: deploy estimate <= 1.1x the unavoidable chain`, `${round(cp.minutes, 1)} / ${round(cp.unavoidableMinutes, 1)} min = ${round(cp.ratio, 2)}x`, cp.ratio <= 1.1);
     target(`${label}: database and storage never wait for the cluster`,
       cp.statefulWaitingForCluster.length ? `waiting: ${cp.statefulWaitingForCluster.join(', ')}` : 'none waits', cp.statefulWaitingForCluster.length === 0);
   }
-  return mapValues(result, cp => ({ ...cp, minutes: round(cp.minutes, 2), ratio: round(cp.ratio, 3) }));
+  return mapValues(result, cp => ({
+    ...cp,
+    minutes: round(cp.minutes, 2),
+    ratio: round(cp.ratio, 3),
+    path: cp.path.map(s => ({ ...s, doneAt: round(s.doneAt, 2) })),
+    stateful: cp.stateful.map(s => ({ ...s, doneAt: round(s.doneAt, 2) })),
+  }));
 }
 
 // ---- cost ------------------------------------------------------------------------------------------
