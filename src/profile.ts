@@ -13,6 +13,7 @@ export enum EnvironmentProfile {
 export interface ProfileDefaults {
   readonly maxAzs: number;
   readonly natGateways: number;
+  readonly vpcFlowLogs: boolean;
   readonly nodeCount: number;
   readonly nodeInstanceType: ec2.InstanceType;
   readonly databaseInstanceType: ec2.InstanceType;
@@ -34,6 +35,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
   [EnvironmentProfile.DEVELOPMENT]: {
     maxAzs: 2,
     natGateways: 1,
+    vpcFlowLogs: false,
     nodeCount: 2,
     nodeInstanceType: new ec2.InstanceType('t3a.medium'),
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
@@ -49,6 +51,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
   [EnvironmentProfile.PRODUCTION]: {
     maxAzs: 3,
     natGateways: 3,
+    vpcFlowLogs: true,
     nodeCount: 3,
     nodeInstanceType: new ec2.InstanceType('m7i.large'),
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),

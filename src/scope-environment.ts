@@ -5,6 +5,7 @@ import { ScopeCluster, ScopeClusterOptions } from './cluster';
 import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
+import { configureFlowLogs } from './private/flow-logs';
 import { validateEnvName } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
@@ -30,6 +31,13 @@ export interface ScopeEnvironmentProps {
    * @default - a new VPC: 2 AZs and 1 NAT gateway (DEVELOPMENT), 3 AZs and a NAT gateway per AZ (PRODUCTION)
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * VPC flow logs (all traffic, to a CloudWatch log group kept one year) on the VPC this construct
+   * creates; not allowed together with `vpc`.
+   * @default - on in PRODUCTION, off in DEVELOPMENT
+   */
+  readonly vpcFlowLogs?: boolean;
 
   /**
    * The Kubernetes cluster.
@@ -118,6 +126,8 @@ export class ScopeEnvironment extends Construct {
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
     });
+
+    configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy);
 
     this.cluster = new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,

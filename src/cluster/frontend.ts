@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
+import { acknowledge } from '../private/nag';
 import { validateInteger } from '../private/validate';
 
 /** The listener port that gets a TLS listener (and needs `certificate`). */
@@ -248,6 +249,25 @@ export class FrontendEndpoint extends Construct {
     });
     this.binding.node.addDependency(this.controller);
     if (namespaceManifest) this.binding.node.addDependency(namespaceManifest);
+
+    // cdk-nag (AwsSolutions) findings that are the point of a public entry point, with reasons.
+    acknowledge(this.securityGroup.node.defaultChild as CfnResource, {
+      id: 'AwsSolutions-EC23',
+      reason: 'Security group of the internet-facing frontend load balancer: it admits 0.0.0.0/0 only on the listener ports '
+        + '(frontend.ports, default 80), which is what a public web entry point is for; its only egress is the target port to the cluster security group.',
+    });
+    acknowledge(nlb.node.defaultChild as CfnResource, {
+      id: 'AwsSolutions-ELB2',
+      reason: 'Network Load Balancer access logs cover TLS listeners only (plain TCP listeners log nothing) and need an S3 bucket with a '
+        + 'log delivery policy per environment; connections are recorded by VPC flow logs (on in the PRODUCTION profile) instead.',
+    });
+    acknowledge(this.controllerRole.node.findChild('DefaultPolicy'), ...['Action::elasticloadbalancing:Describe*', 'Action::ec2:Describe*', 'Resource::*'].map(finding => ({
+      id: `AwsSolutions-IAM5[${finding}]`,
+      reason: 'AWS Load Balancer Controller (Pod Identity role of kube-system/aws-load-balancer-controller): it reads target groups, '
+        + 'target health, ENIs, subnets and security groups with elasticloadbalancing:Describe* and ec2:Describe*, which have no '
+        + 'resource-level permissions, hence Resource *. Read-only; every write action of the role is limited to this target group '
+        + 'and the cluster security group, and it has none of the controller\'s Create/Delete/Modify load balancer permissions.',
+    })));
   }
 }
 

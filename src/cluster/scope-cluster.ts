@@ -1,5 +1,5 @@
 import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +11,7 @@ import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
+import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger } from '../private/validate';
 
 /** The Kubernetes version the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) serves. */
@@ -255,6 +256,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       }
       this.addHelloWorld(namespace, frontendOptions.serviceName ?? 'frontend', servicePort);
     }
+    this.acknowledgeNagFindings(props);
   }
 
   /**
@@ -274,6 +276,47 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       this.serviceAccountRoles.set(key, role);
     }
     return role;
+  }
+
+  /** cdk-nag (AwsSolutions) findings that are by design, each with its reason, on the resource concerned. */
+  private acknowledgeNagFindings(props: ScopeClusterProps): void {
+    const cfnCluster = this.cluster.node.defaultChild as CfnResource;
+    if ((props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE) !== eks.EndpointAccess.PRIVATE) {
+      acknowledge(cfnCluster, {
+        id: 'AwsSolutions-EKS1',
+        reason: 'The Kubernetes API endpoint is public and private by default (endpointAccess): nodes use the private endpoint, operators '
+          + 'and CI reach the public one without a VPN or bastion. Every request still needs an IAM identity with an EKS access entry '
+          + '(no anonymous access, no aws-auth ConfigMap). Restrict it with endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...) or PRIVATE.',
+      });
+    }
+    const { API, AUDIT, AUTHENTICATOR, CONTROLLER_MANAGER, SCHEDULER } = eks.ClusterLoggingTypes;
+    const logged = new Set<string>(props.clusterLogging ?? [API, AUDIT, AUTHENTICATOR]);
+    for (const type of [API, AUDIT, AUTHENTICATOR, CONTROLLER_MANAGER, SCHEDULER].filter(t => !logged.has(t))) {
+      acknowledge(cfnCluster, {
+        id: `AwsSolutions-EKS2[LogExport::${type}]`,
+        reason: `Control plane log type ${type} is off (clusterLogging): the api, audit and authenticator logs record who did what; `
+          + 'controllerManager and scheduler logs are high-volume operational logs billed per GB ingested. Add them with clusterLogging.',
+      });
+    }
+    acknowledgeManagedPolicies(this.cluster.role);
+    acknowledgeManagedPolicies(this.nodegroup.role);
+
+    const kubectl = this.cluster.kubectlProvider;
+    if (kubectl instanceof eks.KubectlProvider) {
+      const handler = kubectl.node.tryFindChild('Handler') as lambda.Function | undefined;
+      acknowledgeManagedPolicies(handler?.role);
+      acknowledgeRuntime(handler, 'kubectl/helm handler of aws-eks-v2: aws-cdk-lib pins its Python runtime to the one the kubectl layer '
+        + 'is built and tested for; it runs only during deployments.');
+      if (handler) acknowledgeProviderFramework(kubectl.node.tryFindChild('Provider'), handler, 'the aws-eks-v2 kubectl handler');
+    }
+
+    if (this.vpc.node.scope === this) {
+      acknowledge(this.vpc.node.defaultChild as CfnResource, {
+        id: 'AwsSolutions-VPC7',
+        reason: 'Convenience VPC of a standalone ScopeCluster (no vpc given). ScopeEnvironment turns VPC flow logs on in PRODUCTION; '
+          + 'for a production cluster on its own, pass a vpc that has flow logs.',
+      });
+    }
   }
 
   private addHelloWorld(namespace: string, serviceName: string, servicePort: number): void {

@@ -1,7 +1,8 @@
-import { Duration, Stack, ArnFormat } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, ArnFormat } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledge, nagValue } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** Options of the control queue namespace (the old `sqs up`, which created nothing). */
@@ -90,7 +91,19 @@ export class ControlQueues extends Construct {
   /** Control service rights: CONTROL_QUEUE_ACTIONS on `queueArnPattern` only (plus sqs:DeleteQueue when allowed). */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     const actions = this.allowDeleteQueue ? [...CONTROL_QUEUE_ACTIONS, 'sqs:DeleteQueue'] : CONTROL_QUEUE_ACTIONS;
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.queueArnPattern] });
+    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.queueArnPattern] });
+    // cdk-nag IAM5: the name-prefix wildcard is the design (the control service creates its queues at run time).
+    const principal: unknown = grantee.grantPrincipal;
+    if (Construct.isConstruct(principal)) {
+      const policy = principal.node.tryFindChild('DefaultPolicy') ?? principal;
+      acknowledge(policy, {
+        id: `AwsSolutions-IAM5[Resource::${nagValue(policy, this.queueArnPattern)}]`,
+        reason: 'The control service creates its queues at run time under the queue name prefix (queuePrefix), so its rights are on '
+          + '<prefix>* in this account and region only: the listed SQS actions (no sqs:*, DeleteQueue only with allowDeleteQueue) '
+          + 'on queues of this environment, none on any other queue.',
+      });
+    }
+    return grant;
   }
 
   private createQueue(name: string, index: number, maxReceiveCount: number): sqs.Queue {
@@ -101,6 +114,10 @@ export class ControlQueues extends Construct {
     }
     const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
     const deadLetterQueue = new sqs.Queue(this, `${name}Dlq`, { ...common, queueName: `${queueName}_dlq`, retentionPeriod: Duration.days(14) });
+    acknowledge(deadLetterQueue.node.defaultChild as CfnResource, {
+      id: 'AwsSolutions-SQS3',
+      reason: 'Dead-letter queue of a pre-created control queue (<queue>_dlq, 14 days retention): a dead-letter queue has no dead-letter queue of its own.',
+    });
     return new sqs.Queue(this, name, { ...common, queueName, deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount } });
   }
 }

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { acknowledge, nagValue } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** Options of the report store (the old `dynamodb up` and the `<env>-reports` bucket). */
@@ -71,6 +72,13 @@ export interface ReportStoreOptions {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Bucket that receives S3 server access logs of the reports bucket (under the prefix `<envName>-reports/`).
+   * The log bucket must allow the S3 logging service to write (aws-cdk-lib adds that policy to a bucket it manages).
+   * @default - no server access logs (object-level access can be audited with CloudTrail S3 data events)
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
    * Use this table instead of creating one (table options are then ignored).
    * @default - a new table
    */
@@ -113,11 +121,31 @@ export class ReportStore extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.table = props.table ?? this.createTable(props, removalPolicy);
     this.bucket = props.bucket ?? this.createBucket(props, removalPolicy);
+
+    // cdk-nag (AwsSolutions) findings that are settings of the DEVELOPMENT profile or documented options.
+    const cfnTable = props.table ? undefined : this.table.node.defaultChild as CfnResource;
+    if (cfnTable && !props.pointInTimeRecovery) {
+      acknowledge(cfnTable, {
+        id: 'AwsSolutions-DDB3',
+        reason: 'pointInTimeRecovery is off (the DEVELOPMENT profile, or pointInTimeRecovery: false): reports of a throw-away '
+          + 'environment need no 35-day restore window. The PRODUCTION profile turns it on.',
+      });
+    }
+    const cfnBucket = props.bucket ? undefined : this.bucket.node.defaultChild as CfnResource;
+    if (cfnBucket && !props.serverAccessLogsBucket) {
+      acknowledge(cfnBucket, {
+        id: 'AwsSolutions-S1',
+        reason: 'No server access logs by default: they need a second, unlogged bucket per environment. The bucket is private (all '
+          + 'public access blocked, bucket owner enforced, TLS only) and only the role-scoped service identities can read or write '
+          + 'objects; audit object access with CloudTrail S3 data events, or pass serverAccessLogsBucket.',
+      });
+    }
   }
 
   /** Collection service rights: exactly dynamodb:PutItem on the table and s3:PutObject on the bucket's objects. */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
     const grant = this.grantBoth(grantee, ['dynamodb:PutItem'], ['s3:PutObject']);
+    this.acknowledgeObjectWildcard(grantee, 's3:PutObject', 'writes report bodies under keys it chooses at run time');
     this.table.encryptionKey?.grantEncryptDecrypt(grantee);
     this.bucket.encryptionKey?.grantEncryptDecrypt(grantee);
     return grant;
@@ -126,6 +154,7 @@ export class ReportStore extends Construct {
   /** Query service rights: exactly dynamodb:Query/GetItem/BatchGetItem on the table and s3:GetObject on the bucket's objects. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     const grant = this.grantBoth(grantee, ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'], ['s3:GetObject']);
+    this.acknowledgeObjectWildcard(grantee, 's3:GetObject', 'reads report bodies by the keys it finds in the table');
     this.table.encryptionKey?.grantDecrypt(grantee);
     this.bucket.encryptionKey?.grantDecrypt(grantee);
     return grant;
@@ -135,6 +164,18 @@ export class ReportStore extends Construct {
     const tableGrant = iam.Grant.addToPrincipal({ grantee, actions: tableActions, resourceArns: [this.table.tableArn] });
     const bucketGrant = iam.Grant.addToPrincipal({ grantee, actions: bucketActions, resourceArns: [this.bucket.arnForObjects('*')] });
     return tableGrant.combine(bucketGrant);
+  }
+
+  /** cdk-nag IAM5: the `<bucket>/*` resource of a grant above is by design; acknowledged on the grantee's policy. */
+  private acknowledgeObjectWildcard(grantee: iam.IGrantable, action: string, why: string): void {
+    const principal: unknown = grantee.grantPrincipal;
+    if (!Construct.isConstruct(principal)) return;
+    const policy: IConstruct = principal.node.tryFindChild('DefaultPolicy') ?? principal;
+    acknowledge(policy, {
+      id: `AwsSolutions-IAM5[Resource::${nagValue(policy, this.bucket.arnForObjects('*'))}]`,
+      reason: `${action} on the objects of this environment's reports bucket only (<bucket ARN>/*): the service ${why}, so the `
+        + 'object ARNs cannot be listed in advance. No bucket-level, list or delete action, and no other bucket.',
+    });
   }
 
   private createTable(props: ReportStoreOptions, removalPolicy: RemovalPolicy): dynamodb.Table {
@@ -164,6 +205,8 @@ export class ReportStore extends Construct {
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: props.encryptionKey ? true : undefined,
       enforceSSL: true,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? `${this.envName}-reports/` : undefined,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: props.versioned ?? false,
       lifecycleRules: props.reportExpiration
@@ -192,7 +235,7 @@ function validateProps(props: ReportStoreProps): void {
   if (props.table && (props.tableName || props.billing || props.pointInTimeRecovery !== undefined)) {
     throw new Error('Invalid table: an existing table was given, so tableName, billing and pointInTimeRecovery cannot be set.');
   }
-  if (props.bucket && (props.bucketName || props.versioned !== undefined || props.reportExpiration)) {
-    throw new Error('Invalid bucket: an existing bucket was given, so bucketName, versioned and reportExpiration cannot be set.');
+  if (props.bucket && (props.bucketName || props.versioned !== undefined || props.reportExpiration || props.serverAccessLogsBucket)) {
+    throw new Error('Invalid bucket: an existing bucket was given, so bucketName, versioned, reportExpiration and serverAccessLogsBucket cannot be set.');
   }
 }
