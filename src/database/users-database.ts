@@ -323,6 +323,7 @@ export class UsersDatabase extends Construct {
           + 'The snapshotIdentifier documentation requires an encrypted snapshot (copy an unencrypted one with a KMS key first).',
       });
     }
+    acknowledgeManagedPolicies(this.instance.node.tryFindChild('MonitoringRole') as iam.IRole | undefined);
     // `secret` is the target attachment; the secret itself is the instance's child `Secret`.
     acknowledge(this.instance.node.findChild('Secret').node.defaultChild as CfnResource, {
       id: 'AwsSolutions-SMG4',

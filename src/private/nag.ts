@@ -72,6 +72,8 @@ const MANAGED_POLICY_REASONS: { [policyName: string]: string } = {
     + 'actions that have no resource-level permissions), as EKS documents for the node role; pods cannot use the node role (IMDSv2, hop limit 1).',
   AmazonEC2ContainerRegistryReadOnly: 'Read-only pulls from Amazon ECR (EKS add-on images for nodes, the kubectl/helm image layer '
     + 'for the kubectl handler): the AWS managed read-only policy EKS documents; it grants no write or delete action.',
+  AmazonRDSEnhancedMonitoringRole: 'RDS enhanced monitoring (monitoringInterval) publishes OS metrics with this AWS managed policy, '
+    + 'which allows only CloudWatch Logs actions on RDS* log groups (RDSOSMetrics); the role is assumed only by monitoring.rds.amazonaws.com.',
   AmazonElasticContainerRegistryPublicReadOnly: 'Read-only pulls of Helm charts from ECR Public by the kubectl handler of aws-eks-v2, '
     + 'added by aws-cdk-lib only in partitions where ECR Public exists; no write action.',
 };
