@@ -1,0 +1,114 @@
+/**
+ * What `cdk destroy` does, read from the templates: DEVELOPMENT leaves nothing behind in
+ * CloudFormation's reach (and nothing outside it that Kubernetes would have created);
+ * PRODUCTION keeps or snapshots every data store.
+ */
+import { exampleApp, resourcesOfType } from './environments';
+
+const assembly = exampleApp().app.synth();
+const dev = assembly.getStackByName('scope-dev').template;
+const prod = assembly.getStackByName('scope-prod').template;
+
+const KEEPING_POLICIES = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
+const json = (value: unknown) => JSON.stringify(value);
+
+/** A JSON property value as text; references inside an Fn::Join become the placeholder TOKEN. */
+function text(value: any): string {
+  if (typeof value === 'string') return value;
+  const [delimiter, parts] = value['Fn::Join'];
+  return parts.map((p: unknown) => (typeof p === 'string' ? p : 'TOKEN')).join(delimiter);
+}
+
+/** Every Kubernetes object the stack applies (manifests), parsed from the custom resources. */
+function kubernetesObjects(template: any): any[] {
+  return resourcesOfType(template, 'Custom::AWSCDK-EKS-KubernetesResource').flatMap(([, r]) => JSON.parse(text(r.Properties.Manifest)));
+}
+
+describe('DEVELOPMENT: cdk destroy leaves nothing behind', () => {
+  test('no resource is retained or snapshotted, on delete or on replacement', () => {
+    const kept = Object.entries<any>(dev.Resources)
+      .filter(([, r]) => KEEPING_POLICIES.includes(r.DeletionPolicy) || KEEPING_POLICIES.includes(r.UpdateReplacePolicy))
+      .map(([id, r]) => `${id} (${r.Type}): ${r.DeletionPolicy}/${r.UpdateReplacePolicy}`);
+    expect(kept).toEqual([]);
+  });
+
+  test('the bucket is emptied before it is deleted, the table and database have no deletion protection', () => {
+    const [[bucketId]] = resourcesOfType(dev, 'AWS::S3::Bucket');
+    const autoDelete = resourcesOfType(dev, 'Custom::S3AutoDeleteObjects');
+    expect(autoDelete.map(([, r]) => r.Properties.BucketName)).toEqual([{ Ref: bucketId }]);
+    for (const [, table] of resourcesOfType(dev, 'AWS::DynamoDB::Table')) expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    for (const [, db] of resourcesOfType(dev, 'AWS::RDS::DBInstance')) expect(db.Properties.DeletionProtection).toBe(false);
+  });
+
+  test('no log group outlives the stack', () => {
+    for (const [, group] of resourcesOfType(dev, 'AWS::Logs::LogGroup')) expect(group.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe.each([['DEVELOPMENT', dev], ['PRODUCTION', prod]])('%s: no load balancer is created outside the stack', (_, template) => {
+  test('no Kubernetes Service of type LoadBalancer in any manifest; the helloWorld frontend Service is ClusterIP', () => {
+    const objects = kubernetesObjects(template);
+    expect(objects.map(o => o.kind)).toContain('TargetGroupBinding');
+    const services = objects.filter(o => o.kind === 'Service');
+    expect(services.filter(s => s.spec?.type === 'LoadBalancer')).toEqual([]);
+    if (template === dev) expect(services.map(s => [s.metadata.name, s.spec.type])).toEqual([['frontend', 'ClusterIP']]);
+    // Also in Helm values or anything else the stack sends to the cluster (JSON may be escaped inside strings).
+    expect(json(template.Resources)).not.toMatch(/\\*"type\\*":\s*\\*"LoadBalancer|type: LoadBalancer/);
+    expect('{"Manifest":"[{\\"spec\\":{\\"type\\":\\"LoadBalancer\\"}}]"}').toMatch(/\\*"type\\*":\s*\\*"LoadBalancer/);
+  });
+
+  test('the load balancer controller only binds the stack\'s target group: no Service webhook, no IngressClass, no load balancer rights', () => {
+    const [[, chart]] = resourcesOfType(template, 'Custom::AWSCDK-EKS-HelmChart');
+    const values = JSON.parse(text(chart.Properties.Values));
+    expect(values).toMatchObject({ enableServiceMutatorWebhook: false, createIngressClassResource: false });
+    const policies = json(resourcesOfType(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument));
+    expect(policies).not.toMatch(/elasticloadbalancing:(Create|Delete)LoadBalancer|elasticloadbalancing:\*/);
+  });
+
+  test('the frontend load balancer belongs to the stack', () => {
+    const balancers = resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(balancers).toHaveLength(1);
+    expect(balancers[0][1].DeletionPolicy).toBeUndefined();
+  });
+});
+
+describe('PRODUCTION: every data store is kept or snapshotted', () => {
+  const only = (type: string) => {
+    const found = resourcesOfType(prod, type);
+    expect(found).toHaveLength(1);
+    return found[0][1];
+  };
+
+  test('database: final snapshot and deletion protection', () => {
+    const db = only('AWS::RDS::DBInstance');
+    expect([db.DeletionPolicy, db.UpdateReplacePolicy]).toEqual(['Snapshot', 'Snapshot']);
+    expect(db.Properties.DeletionProtection).toBe(true);
+  });
+
+  test('table: retained, deletion protection, point-in-time recovery', () => {
+    const table = only('AWS::DynamoDB::Table');
+    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  test('bucket: retained, versioned, never emptied by the stack', () => {
+    const bucket = only('AWS::S3::Bucket');
+    expect([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(resourcesOfType(prod, 'Custom::S3AutoDeleteObjects')).toEqual([]);
+  });
+
+  test('zone and VPC flow logs: retained', () => {
+    expect(only('AWS::Route53::HostedZone').DeletionPolicy).toBe('Retain');
+    expect(only('AWS::EC2::FlowLog').Properties.LogDestinationType).toBe('cloud-watch-logs');
+    const flowLogGroup = resourcesOfType(prod, 'AWS::Logs::LogGroup').find(([id]) => /FlowLogs/.test(id))![1];
+    expect([flowLogGroup.DeletionPolicy, flowLogGroup.Properties.RetentionInDays]).toEqual(['Retain', 365]);
+  });
+
+  test('KMS keys are never deleted immediately: KMS waits its full pending window (30 days) before deleting', () => {
+    const keys = resourcesOfType(prod, 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThanOrEqual(1);
+    for (const [, key] of keys) expect(key.Properties.PendingWindowInDays ?? 30).toBeGreaterThanOrEqual(30);
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Encryption at rest, TLS in transit and network exposure, read from the synthesized templates of
+ * both example environments (plus pre-created queues, which the example does not have).
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { exampleApp, PROD_ENV, PROD_PROPS, resourcesOfType } from './environments';
+import { ScopeEnvironment } from '../../src';
+
+const example = exampleApp();
+const assembly = example.app.synth();
+const withQueues = (() => {
+  const app = new App();
+  const stack = new Stack(app, 'scope-queues', { env: PROD_ENV });
+  new ScopeEnvironment(stack, 'prod', { ...PROD_PROPS, queues: { queues: ['events', 'jobs'] } });
+  return app.synth().getStackByName(stack.stackName).template;
+})();
+
+const TEMPLATES: Array<[string, any]> = [
+  ['DEVELOPMENT', assembly.getStackByName('scope-dev').template],
+  ['PRODUCTION', assembly.getStackByName('scope-prod').template],
+  ['PRODUCTION with pre-created queues', withQueues],
+];
+
+const refTo = (id: string) => ({ Ref: id });
+const json = (value: unknown) => JSON.stringify(value);
+
+/** The TLS-only statement aws-cdk-lib's enforceSSL writes: deny every action when aws:SecureTransport is false. */
+function deniesInsecureTransport(document: any): boolean {
+  return (document?.Statement ?? []).some((s: any) =>
+    s.Effect === 'Deny' && json(s.Principal) === json({ AWS: '*' }) && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+}
+
+describe.each(TEMPLATES)('%s', (_, template) => {
+  const resources = (type: string) => resourcesOfType(template, type);
+
+  describe('encryption at rest', () => {
+    test('the database storage is encrypted', () => {
+      const dbs = resources('AWS::RDS::DBInstance');
+      expect(dbs).toHaveLength(1);
+      for (const [, db] of dbs) expect(db.Properties.StorageEncrypted).toBe(true);
+    });
+
+    test('the table is encrypted with the AWS owned key (ReportStore\'s default)', () => {
+      // DynamoDB always encrypts at rest; SSEEnabled false (or absent) selects the AWS owned key, true a KMS key.
+      const tables = resources('AWS::DynamoDB::Table');
+      expect(tables).toHaveLength(1);
+      for (const [, table] of tables) expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: false });
+    });
+
+    test('every bucket has default encryption', () => {
+      const buckets = resources('AWS::S3::Bucket');
+      expect(buckets.length).toBeGreaterThanOrEqual(1);
+      for (const [id, bucket] of buckets) {
+        const rules = bucket.Properties.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
+        expect({ id, algorithms: rules.map((r: any) => r.ServerSideEncryptionByDefault.SSEAlgorithm) })
+          .toEqual({ id, algorithms: [expect.stringMatching(/^(AES256|aws:kms)$/)] });
+      }
+    });
+
+    test('every queue is encrypted (SQS managed keys or KMS)', () => {
+      for (const [id, queue] of resources('AWS::SQS::Queue')) {
+        expect({ id, encrypted: queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId !== undefined })
+          .toEqual({ id, encrypted: true });
+      }
+    });
+
+    test('secrets use Secrets Manager encryption (aws/secretsmanager KMS key unless one is given)', () => {
+      const secrets = resources('AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(5);
+      for (const [, secret] of secrets) {
+        if (secret.Properties.KmsKeyId !== undefined) expect(json(secret.Properties.KmsKeyId)).toMatch(/Key/);
+      }
+    });
+
+    test('Kubernetes secrets are envelope-encrypted with a rotating KMS key', () => {
+      const [[, cluster]] = resources('AWS::EKS::Cluster');
+      expect(cluster.Properties.EncryptionConfig).toEqual([{ Provider: { KeyArn: { 'Fn::GetAtt': [expect.stringMatching(/SecretsKey/), 'Arn'] } }, Resources: ['secrets'] }]);
+      for (const [, key] of resources('AWS::KMS::Key')) expect(key.Properties.EnableKeyRotation).toBe(true);
+    });
+
+    test('node root volumes are encrypted', () => {
+      const templates = resources('AWS::EC2::LaunchTemplate');
+      expect(templates.length).toBeGreaterThanOrEqual(1);
+      for (const [, lt] of templates) {
+        const devices = lt.Properties.LaunchTemplateData.BlockDeviceMappings;
+        expect(devices.length).toBeGreaterThanOrEqual(1);
+        for (const device of devices) expect(device.Ebs.Encrypted).toBe(true);
+      }
+    });
+  });
+
+  describe('TLS only', () => {
+    test('every bucket denies requests without TLS', () => {
+      const policies = resources('AWS::S3::BucketPolicy');
+      for (const [id] of resources('AWS::S3::Bucket')) {
+        const policy = policies.find(([, p]) => json(p.Properties.Bucket) === json(refTo(id)));
+        expect({ id, tlsOnly: deniesInsecureTransport(policy?.[1].Properties.PolicyDocument) }).toEqual({ id, tlsOnly: true });
+      }
+    });
+
+    test('every queue denies requests without TLS', () => {
+      const policies = resources('AWS::SQS::QueuePolicy');
+      for (const [id] of resources('AWS::SQS::Queue')) {
+        const policy = policies.find(([, p]) => json(p.Properties.Queues).includes(json(refTo(id))));
+        expect({ id, tlsOnly: deniesInsecureTransport(policy?.[1].Properties.PolicyDocument) }).toEqual({ id, tlsOnly: true });
+      }
+    });
+
+    test('the database forces TLS (rds.force_ssl)', () => {
+      const [[, params]] = resources('AWS::RDS::DBParameterGroup');
+      expect(params.Properties.Parameters['rds.force_ssl']).toBe('1');
+    });
+  });
+
+  describe('network', () => {
+    test('the database is not publicly accessible and sits in subnets without a route to the internet gateway', () => {
+      const [[, db]] = resources('AWS::RDS::DBInstance');
+      expect(db.Properties.PubliclyAccessible).toBe(false);
+      const subnetGroup = template.Resources[db.Properties.DBSubnetGroupName.Ref];
+      const subnetIds: string[] = subnetGroup.Properties.SubnetIds.map((s: any) => s.Ref);
+      expect(subnetIds.length).toBeGreaterThanOrEqual(2);
+      const igws = resources('AWS::EC2::InternetGateway').map(([id]) => id);
+      expect(igws).toHaveLength(1);
+      for (const subnetId of subnetIds) {
+        expect(template.Resources[subnetId].Properties.MapPublicIpOnLaunch).toBe(false);
+        const [, association] = resources('AWS::EC2::SubnetRouteTableAssociation').find(([, a]) => a.Properties.SubnetId.Ref === subnetId)!;
+        const routes = resources('AWS::EC2::Route').filter(([, r]) => json(r.Properties.RouteTableId) === json(association.Properties.RouteTableId));
+        expect(routes.length).toBeGreaterThanOrEqual(1);
+        for (const [, route] of routes) expect(igws).not.toContain(route.Properties.GatewayId?.Ref);
+      }
+    });
+
+    test('the database security group admits security groups only: no CIDR, no prefix list', () => {
+      const [[, db]] = resources('AWS::RDS::DBInstance');
+      const groups = db.Properties.VPCSecurityGroups.map((g: any) => g['Fn::GetAtt'][0]);
+      expect(groups).toHaveLength(1);
+      const [dbGroup] = groups;
+      const inline = template.Resources[dbGroup].Properties.SecurityGroupIngress ?? [];
+      const separate = resources('AWS::EC2::SecurityGroupIngress')
+        .filter(([, r]) => json(r.Properties.GroupId) === json({ 'Fn::GetAtt': [dbGroup, 'GroupId'] }))
+        .map(([, r]) => r.Properties);
+      const rules = [...inline, ...separate];
+      expect(rules.length).toBeGreaterThanOrEqual(2); // the cluster and the bootstrap function
+      for (const rule of rules) {
+        expect(rule.SourceSecurityGroupId).toBeDefined();
+        expect(rule.CidrIp ?? rule.CidrIpv6 ?? rule.SourcePrefixListId).toBeUndefined();
+      }
+    });
+
+    test('nothing is open to 0.0.0.0/0 or ::/0 except the frontend load balancer on its listener ports', () => {
+      const listenerPorts = resources('AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => l.Properties.Port);
+      expect(listenerPorts).toEqual([80]);
+      const open: string[] = [];
+      const check = (groupId: string, rule: any) => {
+        if (rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0') open.push(`${groupId} ${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`);
+      };
+      for (const [id, group] of resources('AWS::EC2::SecurityGroup')) {
+        for (const rule of group.Properties.SecurityGroupIngress ?? []) check(id, rule);
+      }
+      for (const [, rule] of resources('AWS::EC2::SecurityGroupIngress')) check(rule.Properties.GroupId['Fn::GetAtt']?.[0] ?? json(rule.Properties.GroupId), rule.Properties);
+      expect(open).toEqual([expect.stringMatching(/^[A-Za-z0-9]*FrontendSecurityGroup[A-Za-z0-9]* tcp 80-80$/)]);
+    });
+  });
+});
