@@ -68,5 +68,9 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
 
 /** The defaults of `profile`. */
 export function profileDefaults(profile: EnvironmentProfile): ProfileDefaults {
-  return PROFILE_DEFAULTS[profile];
+  const defaults = PROFILE_DEFAULTS[profile];
+  if (!defaults) {
+    throw new Error(`Invalid profile '${profile}': must be one of ${Object.values(EnvironmentProfile).map(p => `'${p}'`).join(', ')} (EnvironmentProfile).`);
+  }
+  return defaults;
 }

@@ -6,7 +6,7 @@ import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
 import { configureFlowLogs } from './private/flow-logs';
-import { validateEnvName } from './private/validate';
+import { validateEnvName, validateTags } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
 import { ReportStore, ReportStoreOptions } from './storage';
@@ -112,6 +112,7 @@ export class ScopeEnvironment extends Construct {
     this.envName = props.envName ?? id;
     validateEnvName(this.envName, props.envName === undefined ? 'envName (defaulted from the construct id)' : 'envName');
     this.profile = props.profile ?? EnvironmentProfile.DEVELOPMENT;
+    validateTags('tags', props.tags);
     const defaults = profileDefaults(this.profile);
     const envName = this.envName;
 

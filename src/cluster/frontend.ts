@@ -9,7 +9,7 @@ import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
 import { acknowledge } from '../private/nag';
-import { validateInteger } from '../private/validate';
+import { validateInteger, validatePattern } from '../private/validate';
 
 /** The listener port that gets a TLS listener (and needs `certificate`). */
 const TLS_PORT = 443;
@@ -131,6 +131,8 @@ export class FrontendEndpoint extends Construct {
     validateInteger('frontend.servicePort', this.servicePort, 1, 65535);
     validateInteger('frontend.targetPort', this.targetPort, 1, 65535);
     validateListenerPorts(ports, props.certificate);
+    validatePattern('frontend.controllerChartVersion', props.controllerChartVersion, /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/,
+      'must be a version of the aws-load-balancer-controller Helm chart such as 1.14.0');
 
     // ---- AWS side: load balancer, target group, security groups --------------------------------
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {

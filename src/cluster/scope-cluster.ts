@@ -1,5 +1,5 @@
 import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
-import { CfnOutput, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,7 @@ import {
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger } from '../private/validate';
+import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** The Kubernetes version the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) serves. */
 const LAYER_KUBERNETES_VERSION = '1.34';
@@ -226,6 +226,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     this.cluster.eksPodIdentityAgent?.node.addDependency(this.nodegroup);
     this.serviceAccountScope = new Construct(this, 'ServiceAccounts');
 
+    validateAdmins(props.adminRoles ?? [], props.adminPrincipalArns ?? []);
     (props.adminRoles ?? []).forEach((role, i) => this.cluster.grantClusterAdmin(`AdminRole${i}`, role.roleArn));
     (props.adminPrincipalArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`AdminPrincipal${i}`, arn));
 
@@ -366,6 +367,17 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
         removalPolicy: RemovalPolicy.RETAIN,
       }));
     }
+  }
+}
+
+/** Admin principals must be IAM role or user ARNs, each at most once (EKS allows one access entry per principal). */
+function validateAdmins(roles: iam.IRole[], principalArns: string[]): void {
+  principalArns.forEach((arn, i) => validatePattern(`adminPrincipalArns[${i}]`, arn, /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/,
+    'must be the ARN of an IAM role or user, arn:aws:iam::<12-digit account>:role/<name> or :user/<name>'));
+  const seen = new Set<string>();
+  for (const arn of [...roles.map(r => r.roleArn), ...principalArns].filter(a => !Token.isUnresolved(a))) {
+    if (seen.has(arn)) throw new Error(`Invalid adminRoles/adminPrincipalArns: ${arn} is given twice; EKS allows one access entry per principal.`);
+    seen.add(arn);
   }
 }
 

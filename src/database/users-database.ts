@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { BootstrapFunction } from './bootstrap-function';
 import { databaseNameProblem, roleNameProblem } from './names';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger } from '../private/validate';
+import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 const POSTGRES_PORT = 5432;
 
@@ -399,6 +399,16 @@ const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
 function validateProps(props: UsersDatabaseProps): void {
   validateInteger('allocatedStorage', props.allocatedStorage, 20, 65536);
+  if (props.instanceType) {
+    validatePattern('instanceType', props.instanceType.toString(), /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+      'must be an instance class and size such as t4g.micro or m7g.large (without the db. prefix, which RDS adds)');
+  }
+  // An empty string would silently create an empty instance instead of restoring.
+  validatePattern('snapshotIdentifier', props.snapshotIdentifier, /^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:)?(rds:)?[A-Za-z][A-Za-z0-9-]{0,254}$/,
+    'must be a DB snapshot identifier (a letter, then letters, digits and -) or a DB snapshot ARN');
+  if (props.vpcSubnets?.subnetType === ec2.SubnetType.PUBLIC) {
+    throw new Error('Invalid vpcSubnets: the database is never placed in public subnets; select private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED).');
+  }
   if (props.backupRetention !== undefined && !Token.isUnresolved(props.backupRetention.toSeconds())) {
     const seconds = props.backupRetention.toSeconds();
     if (seconds % 86400 !== 0 || seconds / 86400 < 1 || seconds / 86400 > 35) {

@@ -288,6 +288,9 @@ export class EnvironmentDns extends Construct {
       }
       validatePattern('delegation.delegationRoleArn', delegationRoleArn, ROLE_ARN, 'must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>');
     }
+    if (props.queryLogRetention !== undefined && !props.queryLogging) {
+      throw new Error('Invalid queryLogRetention: it applies only with queryLogging: true.');
+    }
     if (props.queryLogging) this.requireUsEast1('queryLogging', 'Route 53 writes query logs only to CloudWatch Logs in us-east-1', 'dnsQueryLoggingRegion');
     if (props.dnssec) this.requireUsEast1('dnssec', 'Route 53 uses DNSSEC signing keys only from KMS in us-east-1', 'dnsDnssecRegion');
   }

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IServiceAccountRoleProvider, ServiceUser } from './service-user';
 import { validateEnvName, validateInteger, validatePattern } from '../private/validate';
@@ -81,6 +82,22 @@ export interface ScopeServiceUsersProps extends ScopeServiceUsersOptions {
   readonly cluster?: IServiceAccountRoleProvider;
 }
 
+/** IAM user names are unique per account, ignoring case: the three users need three names (given or default). */
+function validateDistinctNames(given: ServiceUserNames, envName: string): void {
+  const keys = ['writer', 'reader', 'queue'] as const;
+  const defaults: ServiceUserNames = { writer: `${envName}_report_writer`, reader: `${envName}_report_reader`, queue: `${envName}_sqs_readwriter` };
+  const names = keys.map(k => given[k] ?? defaults[k]!);
+  if (names.some(n => Token.isUnresolved(n))) return;
+  keys.forEach((b, j) => {
+    const i = names.findIndex(n => n.toLowerCase() === names[j].toLowerCase());
+    if (i < j) {
+      const prop = given[b] !== undefined ? `userNames.${b}` : `userNames.${keys[i]}`;
+      throw new Error(`Invalid ${prop}: '${names[j]}' is the name of two of the users (userNames.${keys[i]} and userNames.${b}, given or `
+        + 'default); IAM user names are unique per account, ignoring case.');
+    }
+  });
+}
+
 /** Kubernetes service account names of the three services (with `podIdentity`). */
 const SERVICE_ACCOUNT_NAMES = { writer: 'collection', reader: 'query', queue: 'control' };
 
@@ -114,6 +131,7 @@ export class ScopeServiceUsers extends Construct {
     }
     this.envName = props.envName ?? props.reports.envName;
     const { reports, queues } = props;
+    validateDistinctNames(props.userNames ?? {}, this.envName);
 
     const make = (key: keyof ServiceUserNames, constructId: string, defaultName: string, secretFields: { [k: string]: string }) =>
       new ServiceUser(this, constructId, {

@@ -37,3 +37,22 @@ export function defaultEnvName(stackName: string): string {
   const name = stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '').slice(0, 20);
   return name || 'scope';
 }
+
+/** Characters AWS allows in tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * Fails unless every tag is one AWS accepts on all resources: key 1 to 128 characters, value at
+ * most 256, both of letters, digits, spaces and `_ . : / = + - @`, key not starting with `aws:`.
+ */
+export function validateTags(prop: string, tags: { [key: string]: string } | undefined): void {
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    if (Token.isUnresolved(key) || Token.isUnresolved(value)) continue;
+    const problem = key.length < 1 || key.length > 128 ? 'keys are 1 to 128 characters'
+      : value.length > 256 ? 'values are at most 256 characters'
+        : !TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(value) ? 'tags use only letters, digits, spaces and _ . : / = + - @'
+          : key.toLowerCase().startsWith('aws:') ? 'keys starting with aws: are reserved for AWS'
+            : undefined;
+    if (problem) throw new Error(`Invalid ${prop} '${key}': ${problem}.`);
+  }
+}

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Stack, ArnFormat } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, ArnFormat, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -55,6 +55,19 @@ export const CONTROL_QUEUE_ACTIONS = [
   'sqs:ChangeMessageVisibility',
 ];
 
+/** Each pre-created queue comes with `<name>_dlq`: names must differ from each other and from those. */
+function validateQueueNames(names: string[]): void {
+  const taken = new Map<string, string>();
+  names.forEach((name, i) => {
+    if (Token.isUnresolved(name)) return;
+    for (const [key, what] of [[name, `queues[${i}]`], [`${name}_dlq`, `the dead-letter queue of queues[${i}]`], [`${name}Dlq`, `queues[${i}]`]]) {
+      const other = taken.get(key);
+      if (other) throw new Error(`Invalid queues[${i}] '${name}': it collides with ${other} (each queue also gets <name>_dlq).`);
+      taken.set(key, what);
+    }
+  });
+}
+
 /**
  * The control queue namespace: owns the queue name prefix, its ARN pattern and the rights on it.
  * Optionally pre-creates queues (SSE, dead-letter queue, TLS-only policy).
@@ -85,6 +98,7 @@ export class ControlQueues extends Construct {
       resource: `${this.queuePrefix}*`,
       arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
+    validateQueueNames(props.queues ?? []);
     this.queues = (props.queues ?? []).map((name, i) => this.createQueue(name, i, props.maxReceiveCount ?? 5));
   }
 

@@ -1,0 +1,168 @@
+/**
+ * Bad props are always explained: each invalid combination below fails at synth time with an
+ * Error that names the prop (and says what is allowed), never with a TypeError, a construct-id
+ * clash or a deploy-time CloudFormation failure.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import {
+  AliasType, ControlQueues, EmailSender, EnvironmentDns, EnvironmentProfile, FrontendEndpoint, ReportStore, ScopeCluster,
+  ScopeEnvironment, ScopeEnvironmentProps, ScopeServiceUsers, UsersDatabase,
+} from '../../src';
+
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+const newStack = () => new Stack(new App(), 'BadProps', { env: ENV });
+const environment = (props: ScopeEnvironmentProps, id = 'dev') => (s: Stack) => new ScopeEnvironment(s, id, props);
+const zone = (s: Stack) => new route53.PublicHostedZone(s, 'Zone', { zoneName: 'dev.example.com' });
+const vpcWith = (s: Stack, ...types: ec2.SubnetType[]) =>
+  new ec2.Vpc(s, 'OwnVpc', { natGateways: types.includes(ec2.SubnetType.PRIVATE_WITH_EGRESS) ? 1 : 0, subnetConfiguration: types.map(t => ({ name: t, subnetType: t })) });
+const store = (s: Stack) => new ReportStore(s, 'Store');
+const queues = (s: Stack) => new ControlQueues(s, 'Queues');
+const certificate = (s: Stack) => acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:eu-west-1:111111111111:certificate/abc');
+
+/** [what is wrong, the prop the message must name, how to build it]. */
+const CASES: Array<[string, string, (s: Stack) => unknown]> = [
+  // ---- ScopeEnvironment ----------------------------------------------------------------------
+  ['envName with capitals', 'envName', environment({ envName: 'Prod' })],
+  ['envName longer than 20 characters', 'envName', environment({ envName: 'a'.repeat(21) })],
+  ['construct id that is no valid envName', 'envName', environment({}, 'Prod_1')],
+  ['profile that is not an EnvironmentProfile (JavaScript caller)', 'profile', environment({ profile: 'staging' as EnvironmentProfile })],
+  ['vpcFlowLogs with a given vpc', 'vpcFlowLogs', s => new ScopeEnvironment(s, 'dev', { vpc: new ec2.Vpc(s, 'Vpc'), vpcFlowLogs: true })],
+  ['tag key reserved for AWS', 'tags', environment({ tags: { 'aws:team': 'x' } })],
+  ['empty tag key', 'tags', environment({ tags: { '': 'x' } })],
+  ['tag with characters AWS refuses', 'tags', environment({ tags: { team: 'a;b' } })],
+  // ---- cluster ---------------------------------------------------------------------------------
+  ['nodeCount 0', 'nodeCount', environment({ cluster: { nodeCount: 0 } })],
+  ['nodeCount not whole', 'nodeCount', environment({ cluster: { nodeCount: 2.5 } })],
+  ['nodeCount above the node group quota', 'nodeCount', environment({ cluster: { nodeCount: 451 } })],
+  ['nodeDiskSize below 20 GiB', 'nodeDiskSize', environment({ cluster: { nodeDiskSize: 10 } })],
+  ['instanceType that does not parse', 'instanceType', environment({ cluster: { instanceType: new ec2.InstanceType('bogus') } })],
+  ['Kubernetes version without a matching kubectl layer', 'version', environment({ cluster: { version: eks.KubernetesVersion.V1_33 } })],
+  ['admin principal that is not an IAM ARN', 'adminPrincipalArns[0]', environment({ cluster: { adminPrincipalArns: ['alice'] } })],
+  ['the same admin twice', 'adminPrincipalArns', s => new ScopeEnvironment(s, 'dev', {
+    cluster: {
+      adminRoles: [iam.Role.fromRoleArn(s, 'Admin', 'arn:aws:iam::111111111111:role/admin')],
+      adminPrincipalArns: ['arn:aws:iam::111111111111:role/admin'],
+    },
+  })],
+  ['no listener port', 'frontend.ports', environment({ cluster: { frontend: { ports: [] } } })],
+  ['listener port 0', 'frontend.ports', environment({ cluster: { frontend: { ports: [0] } } })],
+  ['the same listener port twice', 'frontend.ports', environment({ cluster: { frontend: { ports: [80, 80] } } })],
+  ['TLS port 443 without a certificate', 'frontend.ports', environment({ cluster: { frontend: { ports: [80, 443] } } })],
+  ['certificate without port 443', 'frontend.certificate', s => new ScopeEnvironment(s, 'dev', { cluster: { frontend: { certificate: certificate(s) } } })],
+  ['servicePort out of range', 'frontend.servicePort', environment({ cluster: { frontend: { servicePort: 70000 } } })],
+  ['targetPort 0', 'frontend.targetPort', environment({ cluster: { frontend: { targetPort: 0 } } })],
+  ['namespace that is no Kubernetes name', 'frontend.namespace', environment({ cluster: { frontend: { namespace: 'Scope_Apps' } } })],
+  ['serviceName that is no Kubernetes name', 'frontend.serviceName', environment({ cluster: { frontend: { serviceName: 'Front End' } } })],
+  ['empty controller chart version', 'frontend.controllerChartVersion', environment({ cluster: { frontend: { controllerChartVersion: '' } } })],
+  ['helloWorld behind a targetPort the pods do not listen on', 'frontend.targetPort', environment({ cluster: { helloWorld: true, frontend: { targetPort: 8080 } } })],
+  ['ScopeCluster in a VPC without private subnets', 'vpc', s => new ScopeCluster(s, 'Cluster', { vpc: vpcWith(s, ec2.SubnetType.PUBLIC) })],
+  ['service account role with a bad namespace', 'namespace', s => new ScopeCluster(s, 'Cluster').serviceAccountRole('Bad NS', 'query')],
+  ['FrontendEndpoint TLS port without a certificate', 'frontend.ports', s => {
+    const cluster = new ScopeCluster(s, 'Cluster', { frontend: { enabled: false } });
+    return new FrontendEndpoint(s, 'Frontend', { cluster: cluster.cluster, ports: [443] });
+  }],
+  // ---- database --------------------------------------------------------------------------------
+  ['allocatedStorage below 20 GiB', 'allocatedStorage', environment({ database: { allocatedStorage: 10 } })],
+  ['backupRetention in hours', 'backupRetention', environment({ database: { backupRetention: Duration.hours(12) } })],
+  ['backupRetention above 35 days', 'backupRetention', environment({ database: { backupRetention: Duration.days(36) } })],
+  ['monitoringInterval RDS does not offer', 'monitoringInterval', environment({ database: { monitoringInterval: Duration.seconds(7) } })],
+  ['databaseName of a system database', 'databaseName', environment({ database: { databaseName: 'postgres' } })],
+  ['appUsername with a reserved prefix', 'appUsername', environment({ database: { appUsername: 'pg_scope' } })],
+  ['masterUsername that is not an identifier', 'masterUsername', environment({ database: { masterUsername: 'Admin-User' } })],
+  ['appUsername equal to masterUsername', 'appUsername', environment({ database: { appUsername: 'admin', masterUsername: 'admin' } })],
+  ['database instanceType with the db. prefix', 'instanceType', environment({ database: { instanceType: new ec2.InstanceType('db.t4g.micro') } })],
+  ['empty snapshotIdentifier (would silently create an empty database)', 'snapshotIdentifier', environment({ database: { snapshotIdentifier: '' } })],
+  ['storageEncryptionKey with snapshotIdentifier', 'storageEncryptionKey', s => new ScopeEnvironment(s, 'dev', {
+    database: { snapshotIdentifier: 'users-final', storageEncryptionKey: new kms.Key(s, 'Key') },
+  })],
+  ['UsersDatabase in public subnets', 'vpcSubnets', s => new UsersDatabase(s, 'Db', { vpc: new ec2.Vpc(s, 'Vpc'), vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })],
+  ['UsersDatabase in a VPC with public subnets only', 'vpc', s => new UsersDatabase(s, 'Db', { vpc: vpcWith(s, ec2.SubnetType.PUBLIC) })],
+  // ---- reports -----------------------------------------------------------------------------------
+  ['tableName too short', 'tableName', environment({ reports: { tableName: 'ab' } })],
+  ['bucketName with capitals', 'bucketName', environment({ reports: { bucketName: 'Dev-Reports' } })],
+  ['readCapacity with on-demand billing', 'readCapacity', environment({ reports: { readCapacity: 10 } })],
+  ['writeCapacity 0 with provisioned billing', 'writeCapacity', environment({ reports: { billing: dynamodb.BillingMode.PROVISIONED, writeCapacity: 0 } })],
+  ['reportExpiration shorter than a day', 'reportExpiration', environment({ reports: { reportExpiration: Duration.hours(6) } })],
+  ['an existing table plus a table name', 'table', s => new ReportStore(s, 'Store', { table: dynamodb.Table.fromTableName(s, 'T', 'reports'), tableName: 'other' })],
+  ['an existing bucket plus server access logs', 'bucket', s => new ReportStore(s, 'Store', {
+    bucket: new ReportStore(s, 'Other').bucket, serverAccessLogsBucket: new ReportStore(s, 'Logs').bucket,
+  })],
+  // ---- queues ------------------------------------------------------------------------------------
+  ['queuePrefix with characters SQS refuses', 'queuePrefix', environment({ queues: { queuePrefix: 'dev control.' } })],
+  ['queuePrefix too long for queue names', 'queuePrefix', environment({ queues: { queuePrefix: 'a'.repeat(71) } })],
+  ['queue name with characters SQS refuses', 'queues[0]', environment({ queues: { queues: ['events!'] } })],
+  ['the same queue twice', 'queues[1]', environment({ queues: { queues: ['events', 'events'] } })],
+  ['a queue named like another queue\'s dead-letter queue', 'queues[1]', environment({ queues: { queues: ['events', 'events_dlq'] } })],
+  ['queue name too long with its _dlq suffix', 'queues[0]', environment({ queues: { queues: ['q'.repeat(70)] } })],
+  ['maxReceiveCount 0', 'maxReceiveCount', environment({ queues: { queues: ['events'], maxReceiveCount: 0 } })],
+  // ---- users -------------------------------------------------------------------------------------
+  ['negative keySerial', 'keySerial', environment({ users: { keySerial: -1 } })],
+  ['user name IAM refuses', 'userNames.writer', environment({ users: { userNames: { writer: 'report writer' } } })],
+  ['two users with one name', 'userNames.queue', environment({ users: { userNames: { reader: 'scope', queue: 'SCOPE' } } })],
+  ['a user name equal to another user\'s default name', 'userNames.writer', environment({ users: { userNames: { writer: 'dev_report_reader' } } })],
+  ['Pod Identity namespace that is no Kubernetes name', 'namespace', environment({ users: { podIdentity: true, namespace: 'Scope' } })],
+  ['podIdentity without a cluster', 'podIdentity', s => new ScopeServiceUsers(s, 'Users', { reports: store(s), queues: queues(s), podIdentity: true })],
+  ['EmailSender with a MAIL FROM domain outside the zone', 'mailFromDomain', s => new EmailSender(s, 'Mail', { zone: zone(s), mailFromDomain: 'mail.example.org' })],
+  ['EmailSender user name IAM refuses', 'userName', s => new EmailSender(s, 'Mail', { zone: zone(s), userName: 'email sender' })],
+  // ---- DNS ---------------------------------------------------------------------------------------
+  ['zoneName of one label', 'zoneName', environment({ domain: { zoneName: 'localhost' } })],
+  ['frontendRecordName given as a full name', 'frontendRecordName', environment({ domain: { zoneName: 'dev.example.com', frontendRecordName: 'frontend.dev.example.com' } })],
+  ['alias outside the zone', 'aliases[0].name', environment({ domain: { zoneName: 'dev.example.com', aliases: [{ name: 'scope.example.org' }] } })],
+  ['CNAME alias at the zone apex', 'aliases[0].type', environment({ domain: { zoneName: 'dev.example.com', aliases: [{ name: 'dev.example.com' }] } })],
+  ['alias equal to the frontend record', 'aliases[0].name', environment({ domain: { zoneName: 'dev.example.com', aliases: [{ name: 'frontend.dev.example.com' }] } })],
+  ['ALIAS record without a frontend', 'aliases[0].type', environment({
+    cluster: { frontend: { enabled: false } },
+    domain: { zoneName: 'dev.example.com', aliases: [{ name: 'dev.example.com', type: AliasType.ALIAS }] },
+  })],
+  ['parentZone and delegation together', 'parentZone and delegation', s => new ScopeEnvironment(s, 'dev', {
+    domain: {
+      zoneName: 'dev.example.com',
+      parentZone: new route53.PublicHostedZone(s, 'Parent', { zoneName: 'example.com' }),
+      delegation: { parentZoneName: 'example.com', delegationRoleArn: 'arn:aws:iam::222222222222:role/dns' },
+    },
+  })],
+  ['parentZone that is not a parent', 'parentZone', s => new EnvironmentDns(s, 'Dns', {
+    zoneName: 'dev.example.com', parentZone: new route53.PublicHostedZone(s, 'Parent', { zoneName: 'example.org' }),
+  })],
+  ['delegation role that is not a role ARN', 'delegation.delegationRoleArn', environment({
+    domain: { zoneName: 'dev.example.com', delegation: { parentZoneName: 'example.com', delegationRoleArn: 'dns-delegation' } },
+  })],
+  ['DNSSEC outside us-east-1', 'dnssec', environment({ domain: { zoneName: 'dev.example.com', dnssec: true } })],
+  ['query logging outside us-east-1', 'queryLogging', environment({ domain: { zoneName: 'dev.example.com', queryLogging: true } })],
+  ['queryLogRetention without queryLogging', 'queryLogRetention', environment({ domain: { zoneName: 'dev.example.com', queryLogRetention: logs.RetentionDays.ONE_WEEK } })],
+  ['an existing zone with another name', 'zone', s => new EnvironmentDns(s, 'Dns', {
+    zoneName: 'dev.example.com', zone: route53.HostedZone.fromHostedZoneAttributes(s, 'Z', { hostedZoneId: 'Z1', zoneName: 'prod.example.com' }),
+  })],
+  ['an existing zone imported without its name', 'zone', s => new EnvironmentDns(s, 'Dns', { zoneName: 'dev.example.com', zone: route53.HostedZone.fromHostedZoneId(s, 'Z', 'Z1') })],
+];
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+test('there are at least 30 cases, each with its own description', () => {
+  expect(CASES.length).toBeGreaterThanOrEqual(30);
+  expect(new Set(CASES.map(([what]) => what)).size).toBe(CASES.length);
+});
+
+test.each(CASES)('%s: a synth-time Error naming %s', (_, prop, build) => {
+  let error: unknown;
+  try {
+    build(newStack());
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(Error);
+  const { name, message } = error as Error;
+  expect(name).toBe('Error');
+  expect(error).not.toBeInstanceOf(TypeError);
+  expect(message).toMatch(new RegExp(`Invalid ${escape(prop)}|${escape(prop)}`));
+  // Not a raw framework failure that only happens to mention a word.
+  expect(message).not.toMatch(/There is already a Construct|Cannot read propert|is not a function|undefined/);
+});
