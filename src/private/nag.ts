@@ -70,8 +70,8 @@ const MANAGED_POLICY_REASONS: { [policyName: string]: string } = {
     + 'metadata service, and services get their own Pod Identity roles.',
   AmazonEKS_CNI_Policy: 'The Amazon VPC CNI (aws-node) on each node assigns pod IPs with this AWS managed policy (ENI and IP address '
     + 'actions that have no resource-level permissions), as EKS documents for the node role; pods cannot use the node role (IMDSv2, hop limit 1).',
-  AmazonEC2ContainerRegistryReadOnly: 'Read-only pulls from Amazon ECR (EKS add-on images for nodes, the kubectl/helm image layer '
-    + 'for the kubectl handler): the AWS managed read-only policy EKS documents; it grants no write or delete action.',
+  AmazonEC2ContainerRegistryReadOnly: 'Read-only pulls from Amazon ECR: nodes pull EKS add-on and application images, the kubectl '
+    + 'handler pulls Helm charts kept in ECR. It is the AWS managed read-only policy EKS documents; no write or delete action.',
   AmazonRDSEnhancedMonitoringRole: 'RDS enhanced monitoring (monitoringInterval) publishes OS metrics with this AWS managed policy, '
     + 'which allows only CloudWatch Logs actions on RDS* log groups (RDSOSMetrics); the role is assumed only by monitoring.rds.amazonaws.com.',
   AmazonElasticContainerRegistryPublicReadOnly: 'Read-only pulls of Helm charts from ECR Public by the kubectl handler of aws-eks-v2, '
