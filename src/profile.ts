@@ -37,7 +37,8 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     natGateways: 1,
     vpcFlowLogs: false,
     nodeCount: 2,
-    nodeInstanceType: new ec2.InstanceType('t3a.medium'),
+    // 2 vCPU, 2 GiB, 11 pods per node: enough for the system pods and a small app; t3a.medium would cross 200 USD.
+    nodeInstanceType: new ec2.InstanceType('t3a.small'),
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
     databaseMultiAz: false,
     databaseBackupRetention: Duration.days(1),

@@ -360,7 +360,10 @@ export class UsersDatabase extends Construct {
       memorySize: 256,
       logGroup,
     });
+    const rulesBefore = new Set(this.securityGroup.node.children);
     this.allowFrom(fn, 'PostgreSQL from the bootstrap function');
+    // Only the rule just added: the group's other rules (e.g. from the EKS cluster) must not make the bootstrap wait.
+    const bootstrapIngress = this.securityGroup.node.children.filter(child => !rulesBefore.has(child));
     this.secret.grantRead(fn);
     this.appSecret.grantRead(fn);
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:PutSecretValue'], resourceArns: [this.appSecret.secretArn] });
@@ -384,7 +387,7 @@ export class UsersDatabase extends Construct {
       },
     });
     // The security group rules between function and instance are separate resources: create them first.
-    bootstrap.node.addDependency(this.securityGroup, securityGroup);
+    bootstrap.node.addDependency(this.securityGroup.node.defaultChild!, ...bootstrapIngress, securityGroup);
     return bootstrap;
   }
 }

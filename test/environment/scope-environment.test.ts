@@ -36,7 +36,7 @@ describe('DEVELOPMENT profile defaults', () => {
   test('2 nodes: min = max = desired', () => {
     dev.template.hasResourceProperties('AWS::EKS::Nodegroup', {
       ScalingConfig: { MinSize: 2, MaxSize: 2, DesiredSize: 2 },
-      InstanceTypes: ['t3a.medium'],
+      InstanceTypes: ['t3a.small'],
     });
   });
 
@@ -151,10 +151,10 @@ describe('wiring', () => {
     expect(sources.some(s => s.includes('Bootstrap'))).toBe(true);
   });
 
-  test('database and storage never wait for the cluster (they deploy in parallel)', () => {
+  test('database, its bootstrap and storage never wait for the cluster (they deploy in parallel)', () => {
     const t = dev.template.toJSON();
     const clusterIds = Object.keys(dev.template.findResources('AWS::EKS::Cluster'));
-    const stateful = ['AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket']
+    const stateful = ['AWS::RDS::DBInstance', 'Custom::UsersDatabaseBootstrap', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket']
       .flatMap(type => Object.keys(dev.template.findResources(type)));
     for (const id of stateful) {
       const waits = transitiveDependencies(t, id);
