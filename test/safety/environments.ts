@@ -1,28 +1,12 @@
 /**
- * The environments the safety tests check: a DEVELOPMENT and a PRODUCTION environment built the
- * way example/app.ts builds them (domain, helloWorld in dev, Pod Identity and an alias in prod).
+ * The environments the safety tests check: exactly the example's (example/environments.ts):
+ * domain and helloWorld in dev, Pod Identity and an alias in prod.
  */
 import { App, AppProps, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EnvironmentProfile, ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
+import { DEV_ENV, DEV_PROPS, PROD_ENV, PROD_PROPS } from '../../example/environments';
+import { ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
 
-export const DEV_ENV = { account: '111111111111', region: 'eu-west-1' };
-export const PROD_ENV = { account: '222222222222', region: 'eu-west-1' };
-
-export const DEV_PROPS: ScopeEnvironmentProps = {
-  profile: EnvironmentProfile.DEVELOPMENT,
-  cluster: { helloWorld: true },
-  domain: { zoneName: 'dev.scope.example.com' },
-};
-
-export const PROD_PROPS: ScopeEnvironmentProps = {
-  profile: EnvironmentProfile.PRODUCTION,
-  cluster: { nodeCount: 5, instanceType: new ec2.InstanceType('m7i.large') },
-  reports: { tableName: 'prod_reports' },
-  users: { podIdentity: true },
-  domain: { zoneName: 'prod.scope.example.com', aliases: [{ name: 'scope.prod.scope.example.com' }] },
-  tags: { 'cost-center': 'scope' },
-};
+export { DEV_ENV, DEV_PROPS, PROD_ENV, PROD_PROPS };
 
 /** An app with the example's two stacks, `scope-dev` and `scope-prod`. */
 export function exampleApp(appProps: AppProps = {}) {

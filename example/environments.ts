@@ -1,0 +1,27 @@
+/**
+ * The example's two environments, as a consuming repo would write them. example/app.ts
+ * synthesizes them; the safety tests (test/safety/) check exactly these.
+ */
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { EnvironmentProfile, ScopeEnvironmentProps } from '../src';
+
+/** dev and prod live in different accounts. */
+export const DEV_ENV = { account: '111111111111', region: 'eu-west-1' };
+export const PROD_ENV = { account: '222222222222', region: 'eu-west-1' };
+
+/** dev: cheap, removed completely by `cdk destroy`. Its zone is delegated by hand (name servers output). */
+export const DEV_PROPS: ScopeEnvironmentProps = {
+  profile: EnvironmentProfile.DEVELOPMENT,
+  cluster: { helloWorld: true },
+  domain: { zoneName: 'dev.scope.example.com' },
+};
+
+/** prod: keeps its data (snapshots, retained table, bucket and zone), 3 AZs, Pod Identity for the services. */
+export const PROD_PROPS: ScopeEnvironmentProps = {
+  profile: EnvironmentProfile.PRODUCTION,
+  cluster: { nodeCount: 5, instanceType: new ec2.InstanceType('m7i.large') },
+  reports: { tableName: 'prod_reports' },
+  users: { podIdentity: true },
+  domain: { zoneName: 'prod.scope.example.com', aliases: [{ name: 'scope.prod.scope.example.com' }] },
+  tags: { 'cost-center': 'scope' },
+};
