@@ -15,7 +15,8 @@ import { AwsSolutionsChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { exampleApp } from './environments';
 import {
-  ControlQueues, EmailSender, EnvironmentDns, EnvironmentProfile, ReportStore, ScopeCluster, ScopeEnvironment, ScopeServiceUsers, UsersDatabase,
+  ControlQueues, EmailSender, EnvironmentDns, EnvironmentProfile, ReportStore, ScopeCluster, ScopeEnvironment, ScopeEnvironmentProps,
+  ScopeServiceUsers, UsersDatabase,
 } from '../../src';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -88,41 +89,37 @@ describe('AwsSolutions on the example environments (built like example/app.ts)',
 });
 
 describe('a consumer\'s own cdk-nag run (plain App + Stack + ScopeEnvironment, no acknowledgements of its own)', () => {
+  /** What a consumer's AwsSolutions run reports for `new ScopeEnvironment(stack, 'scope', props)` (env undefined: environment-agnostic). */
+  function consumerFindings(env: { account: string; region: string } | undefined, props: ScopeEnvironmentProps): string[] {
+    const app = new App();
+    new ScopeEnvironment(new Stack(app, 'ConsumerStack', { env }), 'scope', props);
+    app.synth();
+    return describe_(findings(new AwsSolutionsChecks(), app));
+  }
+
   test.each([
     ['DEVELOPMENT, environment-agnostic stack', EnvironmentProfile.DEVELOPMENT, undefined],
     ['PRODUCTION, account and region set', EnvironmentProfile.PRODUCTION, ENV],
   ])('%s: clean', (_, profile, env) => {
-    const app = new App();
-    const stack = new Stack(app, 'ConsumerStack', { env });
-    new ScopeEnvironment(stack, 'scope', { profile });
-    app.synth();
-    expect(describe_(findings(new AwsSolutionsChecks(), app))).toEqual([]);
+    expect(consumerFindings(env, { profile })).toEqual([]);
   });
 
   test('with every optional part on (queues, Pod Identity, certificate, flow logs in DEVELOPMENT): clean', () => {
-    const app = new App();
-    const stack = new Stack(app, 'ConsumerStack', { env: ENV });
-    new ScopeEnvironment(stack, 'scope', {
+    expect(consumerFindings(ENV, {
       vpcFlowLogs: true,
       queues: { queues: ['events', 'jobs'], allowDeleteQueue: true },
       users: { podIdentity: true },
       domain: { zoneName: 'scope.example.com', certificate: true, aliases: [{ name: 'www.scope.example.com' }] },
-    });
-    app.synth();
-    expect(describe_(findings(new AwsSolutionsChecks(), app))).toEqual([]);
+    })).toEqual([]);
   });
 
   test('PRODUCTION with its data-keeping settings turned off by props: the matching acknowledgements follow', () => {
-    const app = new App();
-    const stack = new Stack(app, 'ConsumerStack', { env: ENV });
-    new ScopeEnvironment(stack, 'scope', {
+    expect(consumerFindings(ENV, {
       profile: EnvironmentProfile.PRODUCTION,
       vpcFlowLogs: false,
       database: { multiAz: false, deletionProtection: false },
       reports: { pointInTimeRecovery: false },
-    });
-    app.synth();
-    expect(describe_(findings(new AwsSolutionsChecks(), app))).toEqual([]);
+    })).toEqual([]);
   });
 });
 
