@@ -184,10 +184,10 @@ export class ScopeEnvironment extends Construct {
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
     }
-    this.addOutputs();
+    this.addOutputs(props.domain);
   }
 
-  private addOutputs(): void {
+  private addOutputs(domain?: EnvironmentDnsOptions): void {
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description: `${this.envName}: ${description}` });
 
@@ -198,7 +198,7 @@ export class ScopeEnvironment extends Construct {
       output('FrontendUrl', `http://${host}/`, 'URL of the frontend load balancer');
     }
     // Without delegation EnvironmentDns already outputs the name servers with what to add where.
-    const delegated = this.dns && (this.dns.node.tryFindChild('NameServers') === undefined);
+    const delegated = domain?.parentZone !== undefined || domain?.delegation !== undefined;
     if (delegated && this.dns?.nameServers) {
       output('ZoneNameServers', Fn.join(',', this.dns.nameServers), `name servers of ${this.dns.zoneName}; the parent domain delegates to them`);
     }
