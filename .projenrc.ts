@@ -46,6 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     jestConfig: {
       testTimeout: 120_000,
+      setupFiles: ['<rootDir>/test/jest.setup.ts'],
       coverageReporters: ['text-summary'],
     },
   },

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { exampleApp, resourcesOfType } from './environments';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'scope-safety-secrets-'));
-const assembly = exampleApp({ outdir }).app.synth();
+// Assets are what this test scans: stage them (test/jest.setup.ts turns staging off elsewhere).
+const assembly = exampleApp({ outdir, postCliContext: { 'aws:cdk:disable-asset-staging': false } }).app.synth();
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
 function walk(dir: string): string[] {
