@@ -22,7 +22,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
 
-  deps: ['@aws-cdk/lambda-layer-kubectl-v34@^2.2.2'],
+  deps: ['@aws-cdk/lambda-layer-kubectl-v34@^2.2.2', '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2', '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1'],
   devDeps: [
     INTEG_TESTS_ALPHA,
     INTEG_RUNNER,
@@ -31,6 +31,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'pg@^8.16.0',
     '@types/pg',
     '@aws-sdk/client-secrets-manager@^3',
+    // consumer test: the CLI a user runs (pinned: its output is asserted)
+    'aws-cdk@2.1148.1',
+    // replacement matrix: offline change impact from the CloudFormation resource spec
+    '@aws-cdk/cloudformation-diff@2.187.5',
+    '@aws-sdk/client-cloudformation@^3',
+    // AWS Control Tower proactive controls as cfn-guard rules (with the binary)
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // Flux CRD schemas for the GitOps objects
+    '@kubernetes-models/flux-cd@4.0.0',
   ],
 
   // Handlers (*.lambda.ts) are bundled by esbuild at build time into assets/, shipped in the package.
