@@ -1,6 +1,7 @@
 import * as path from 'path';
 import {
-  Annotations, CfnOutput, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, Fn, RemovalPolicy, Stack, Token,
+  Annotations, CfnOutput, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, Fn, RemovalPolicy,
+  Stack, Token,
 } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -248,13 +249,14 @@ export class EnvironmentDns extends Construct {
     if (props.certificate) {
       const zones: { [name: string]: route53.IHostedZone } = { [this.frontendName]: this.zone };
       for (const alias of aliases) zones[alias.name] = alias.zone ?? this.zone;
-      this.certificate = new acm.Certificate(this, 'Certificate', {
+      const certificate = new acm.Certificate(this, 'Certificate', {
         domainName: this.frontendName,
         subjectAlternativeNames: aliases.length ? aliases.map(a => a.name) : undefined,
         validation: acm.CertificateValidation.fromDnsMultiZone(zones),
       });
+      this.certificate = certificate;
       if (!props.zone && removalPolicy === RemovalPolicy.DESTROY) {
-        this.removeValidationRecordsOnDelete(this.certificate, Object.keys(zones).filter(name => zones[name] === this.zone));
+        this.removeValidationRecordsOnDelete(certificate, Object.keys(zones).filter(name => zones[name] === this.zone));
       }
       Annotations.of(this).addWarningV2('cdk-scope-environment:dnsCertificateValidation',
         `certificate: ACM validates the certificate for ${this.frontendName} through DNS records in ${this.zoneName}; `

@@ -277,7 +277,8 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
       const { s, secrets } = store({ username: appUsername, password: 'old-password-1' });
       const props = { DatabaseName: databaseName, AppUsername: appUsername };
       const created = await onEvent(event('Create', props), s, { ssl: false });
-      const config = (password: string): ClientConfig => ({ host: server.host, port: server.port, user: appUsername, password, database: databaseName });
+      const config = (password: string): ClientConfig =>
+        ({ host: server.host, port: server.port, user: appUsername, password, database: databaseName });
       await withClient(config('old-password-1'), (c) => c.query('SELECT 1'));
 
       secrets.set(appArn, { ...secrets.get(appArn)!, password: 'new-password-2' });

@@ -220,7 +220,9 @@ describe('certificate', () => {
     const s = stack();
     const root = parent(s);
     const { t } = build({
-      frontend: nlb(s), certificate: true, removalPolicy: RemovalPolicy.DESTROY,
+      frontend: nlb(s),
+      certificate: true,
+      removalPolicy: RemovalPolicy.DESTROY,
       aliases: [{ name: 'scope.example.com', zone: root }, { name: 'www.dev.example.com' }],
     }, s);
     const [[cleanupId, cleanup]] = Object.entries(t.findResources('Custom::ScopeAcmValidationRecordCleanup'));
@@ -237,7 +239,7 @@ describe('certificate', () => {
     }]);
   });
 
-  test.each([
+  test.each<[string, { removalPolicy: RemovalPolicy; zone?: string }]>([
     ['a retained zone', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }],
     ['an existing zone', { removalPolicy: RemovalPolicy.DESTROY, zone: 'imported' }],
   ])('no cleanup (and no Lambda) for %s', (_, extra) => {

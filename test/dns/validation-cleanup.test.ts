@@ -15,6 +15,7 @@ function zone(records: RecordSet[]) {
       return state.records.map(r => ({ ...r }));
     },
     async deleteRecordSets(id, sets) {
+      if (id !== ZONE) throw new Error(`NoSuchHostedZone: ${id}`);
       state.deleteCalls += 1;
       for (const set of sets) {
         // Route 53 deletes only an exact match of name, type, TTL and values.
