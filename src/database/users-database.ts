@@ -163,14 +163,21 @@ export interface UsersDatabaseProps extends UsersDatabaseOptions {
  * the application database and role and puts a ready `postgres://` URL into `appSecret`.
  */
 export class UsersDatabase extends Construct {
+  /**
+   * Where `urlVerifyFull` expects the RDS CA bundle in the client's file system (mount
+   * https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem there, e.g. from a ConfigMap).
+   */
+  public static readonly CLIENT_CA_BUNDLE_PATH = '/etc/ssl/rds/global-bundle.pem';
+
   /** The RDS instance. */
   public readonly instance: rds.IDatabaseInstance;
   /** Master credentials (JSON: username, password, host, port, engine, ...). */
   public readonly secret: secretsmanager.ISecret;
   /**
-   * Application credentials (JSON: username, password, host, port, dbname, and `url`, a
-   * `postgres://user:password@host:port/<db>?sslmode=require` URL with the parts URL-encoded).
-   * Filled by the bootstrap during deployment.
+   * Application credentials (JSON: username, password, host, port, dbname, `url`, a
+   * `postgres://user:password@host:port/<db>?sslmode=require` URL with the parts URL-encoded, and
+   * `urlVerifyFull`, the same with `sslmode=verify-full&sslrootcert=<UsersDatabase.CLIENT_CA_BUNDLE_PATH>`; see README
+   * "Database URLs and TLS"). Filled by the bootstrap during deployment.
    */
   public readonly appSecret: secretsmanager.ISecret;
   /** The instance's security group (ingress only from `allowFrom` peers and the bootstrap). */
@@ -414,6 +421,8 @@ export class UsersDatabase extends Construct {
         AppSecretArn: this.appSecret.secretArn,
         DatabaseName: this.databaseName,
         AppUsername: this.appUsername,
+        // New in this release: also makes existing environments re-run the bootstrap once, which adds urlVerifyFull to the secret.
+        ClientCaBundle: UsersDatabase.CLIENT_CA_BUNDLE_PATH,
       },
     });
     // The security group rules between function and instance are separate resources: create them first.

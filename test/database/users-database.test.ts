@@ -213,6 +213,8 @@ describe('UsersDatabase', () => {
       AppSecretArn: { Ref: APP_SECRET },
       DatabaseName: 'users',
       AppUsername: 'scope_users',
+      // Where urlVerifyFull expects the RDS CA bundle in the client (a new property: existing environments re-run the bootstrap once).
+      ClientCaBundle: '/etc/ssl/rds/global-bundle.pem',
     });
     expect(cr.DependsOn).toEqual(expect.arrayContaining([
       DB_SECURITY_GROUP,
