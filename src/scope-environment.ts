@@ -133,6 +133,7 @@ export class ScopeEnvironment extends Construct {
     this.cluster = new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
       instanceType: defaults.nodeInstanceType,
+      supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
       ...props.cluster,
       vpc: this.vpc,
