@@ -12,6 +12,7 @@ import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
+import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -147,6 +148,14 @@ export interface ScopeClusterProps extends ScopeClusterOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
+   * Availability Zone names of the VPC this construct creates, e.g. `['eu-west-1a', 'eu-west-1b']`;
+   * not allowed together with `vpc`. Synthesis never looks AZs up (no AWS credentials needed).
+   * @default - the AZs in the app's context (cdk.context.json) from an earlier lookup if present,
+   * otherwise the first 2 AZs CloudFormation lists for the account at deploy time (`Fn::GetAZs`)
+   */
+  readonly availabilityZones?: string[];
+
+  /**
    * Name of the environment, used in descriptions.
    * @default - derived from the stack name
    */
@@ -193,7 +202,10 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     const instanceType = props.instanceType ?? new ec2.InstanceType('m7i.large');
     const architecture = instanceArchitecture(instanceType);
 
-    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    if (props.vpc && props.availabilityZones) {
+      throw new Error('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
+    }
+    this.vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, 2, props.availabilityZones, 'availabilityZones'), { natGateways: 1 });
     const nodeSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     if (this.vpc.privateSubnets.length === 0) {
       throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
