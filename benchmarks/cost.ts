@@ -47,7 +47,7 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   for (const cluster of ofType('AWS::EKS::Cluster')) {
     const version = String(cluster.Properties.Version);
     const hourly = controlPlaneHour(version, cluster.Properties.UpgradePolicy?.SupportType, overrides.today ?? new Date());
-    add(`EKS control plane (${version}, ${hourly > PRICES.eksClusterHour ? 'extended' : 'standard'} support)`, `1 x $${hourly}/h`, hourly * hours);
+    add(`EKS control plane (${version}, ${hourly > PRICES.eksClusterHour ? 'extended' : 'standard'} support)`, `1 x $${hourly.toFixed(2)}/h`, hourly * hours);
   }
 
   for (const ng of ofType('AWS::EKS::Nodegroup')) {
