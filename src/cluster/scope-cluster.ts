@@ -148,6 +148,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
   public readonly envName: string;
   /** `aws eks update-kubeconfig ...` command that points kubectl at this cluster. */
   public readonly kubeconfigCommand: string;
+  /** Whether the helloWorld smoke-test app (and its `frontend` Service) is deployed. */
+  public readonly helloWorld: boolean;
 
   private readonly serviceAccountRoles = new Map<string, iam.Role>();
   private readonly serviceAccountScope: Construct;
@@ -249,7 +251,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       this.serviceAccountRoles.set(`${CONTROLLER_NAMESPACE}/${CONTROLLER_SERVICE_ACCOUNT}`, this.frontend.controllerRole);
     }
 
-    if (props.helloWorld) {
+    this.helloWorld = props.helloWorld ?? false;
+    if (this.helloWorld) {
       const servicePort = frontendOptions.servicePort ?? 80;
       const targetPort = frontendOptions.targetPort ?? servicePort;
       if (this.frontend && targetPort !== HELLO_WORLD_PORT) {
