@@ -69,6 +69,8 @@ export class EnvironmentConfig extends Construct {
     const labels = { 'app.kubernetes.io/part-of': 'cdk-scope-environment' };
     this.manifest = new eks.KubernetesManifest(this, 'Resource', {
       cluster: props.cluster,
+      // Adopt a ConfigMap or service accounts made by hand before (kubectl apply instead of create).
+      overwrite: true,
       manifest: [
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: this.configMapName, namespace: this.namespace, labels }, data: props.values },
         ...this.serviceAccounts.map(name => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: this.namespace, labels } })),

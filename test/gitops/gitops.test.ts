@@ -176,6 +176,14 @@ describe('environment ConfigMap and service accounts', () => {
     const namespace = dev.template.Resources[namespaceId];
     expect(JSON.parse(namespace.Properties.Manifest)).toMatchObject([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'scope' } }]);
     expect(namespace.DeletionPolicy).toBe('Retain');
+    // ConfigMap and service accounts made by hand before are adopted (kubectl apply), not a failed create.
+    expect(dev.template.Resources[logicalId(dev.environment.environmentConfig!.manifest)].Properties.Overwrite).toBe(true);
+  });
+
+  test('the frontend Service can share the app namespace', () => {
+    const { environment, template } = synth({ cluster: { frontend: { namespace: 'scope' } }, gitOps: { repository: REPOSITORY } }, 'other');
+    const binding = objectsOf(template, environment.cluster.frontend!.binding)[0];
+    expect(binding.metadata.namespace).toBe(environment.environmentConfig!.namespace);
   });
 
   test('with users.podIdentity: the service accounts the Pod Identity roles are bound to, by fixed names', () => {
