@@ -24,11 +24,13 @@ import { ScopeCluster } from '../cluster';
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.32.2';
 
 /**
- * kubectl image of the Kubernetes project (entrypoint kubectl; linux/amd64, arm64, s390x, ppc64le),
- * published since 1.28: https://github.com/kubernetes/kubernetes/pull/116672. kubectl works with
- * API servers one minor version either side (1.33 to 1.35).
+ * kubectl image of the Kubernetes project, for the cluster's minor version (kubectl supports API
+ * servers one minor version either side): entrypoint kubectl; linux/amd64, arm64, s390x, ppc64le;
+ * published for every release since 1.28 (https://github.com/kubernetes/kubernetes/pull/116672).
  */
-export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.34.2';
+export function kubectlImage(version: string): string {
+  return `registry.k8s.io/kubectl:v${version}.0`;
+}
 
 /** Service account of the sync job. */
 const SERVICE_ACCOUNT = 'git-credentials-sync';
@@ -141,7 +143,7 @@ export function createGitCredentialsSync(scope: Construct, id: string, props: Gi
                   }],
                   containers: [{
                     name: 'apply',
-                    image: KUBECTL_IMAGE,
+                    image: kubectlImage(cluster.version.version),
                     // In-cluster config from the service account token; prints only "secret/<name> serverside-applied".
                     args: ['apply', '--server-side', '--force-conflicts', `--field-manager=${SERVICE_ACCOUNT}`, '-f', '/work/secret.json'],
                     env: [{ name: 'HOME', value: '/tmp' }],

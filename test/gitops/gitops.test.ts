@@ -241,6 +241,8 @@ describe('private repository credentials', () => {
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     }
     expect(pod.volumes.find((v: any) => v.name === 'work').emptyDir.medium).toBe('Memory');
+    // kubectl of the cluster's own minor version (kubectl supports one minor version of skew).
+    expect(pod.containers[0].image).toBe(`registry.k8s.io/kubectl:v${prod.environment.cluster.version.version}.0`);
   });
 
   test('its Pod Identity role reads this one secret', () => {
