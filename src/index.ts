@@ -6,5 +6,6 @@ export * from './cluster';
 export * from './database';
 export * from './dns';
 export * from './monitoring';
+export * from './gitops';
 export * from './profile';
 export * from './scope-environment';
