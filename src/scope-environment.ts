@@ -6,6 +6,7 @@ import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
 import { EnvironmentMonitoring, EnvironmentMonitoringOptions } from './monitoring';
+import { validateAlarmEmails } from './monitoring/options';
 import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
 import { validateEnvName, validateTags } from './private/validate';
@@ -205,6 +206,7 @@ export class ScopeEnvironment extends Construct {
     }
 
     if (props.monitoring?.enabled ?? true) {
+      validateAlarmEmails('monitoring.alarmEmails', props.monitoring?.alarmEmails);
       this.monitoring = new EnvironmentMonitoring(this, 'Monitoring', {
         ...props.monitoring,
         envName,
