@@ -7,6 +7,7 @@ import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { EnvironmentConfig, GitOps, GitOpsOptions } from './gitops';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
 import { EnvironmentMonitoring, EnvironmentMonitoringOptions } from './monitoring';
+import { validateAlarmEmails } from './monitoring/options';
 import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
 import { validateEnvName, validateTags } from './private/validate';
@@ -227,6 +228,7 @@ export class ScopeEnvironment extends Construct {
     }
 
     if (props.monitoring?.enabled ?? true) {
+      validateAlarmEmails('monitoring.alarmEmails', props.monitoring?.alarmEmails);
       this.monitoring = new EnvironmentMonitoring(this, 'Monitoring', {
         ...props.monitoring,
         envName,

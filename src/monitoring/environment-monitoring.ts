@@ -10,11 +10,12 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { validateAlarmEmails } from './options';
 import { estimatedMaxConnections, instanceMemoryBytes } from './rds-sizing';
 import { ScopeCluster } from '../cluster';
 import { UsersDatabase } from '../database';
 import { acknowledgeManagedPolicies } from '../private/nag';
-import { defaultEnvName, validateEnvName, validatePattern } from '../private/validate';
+import { defaultEnvName, validateEnvName } from '../private/validate';
 import { AlarmThresholds, EnvironmentProfile, profileDefaults } from '../profile';
 import { ControlQueues } from '../queue';
 import { ReportStore } from '../storage';
@@ -165,8 +166,7 @@ export class EnvironmentMonitoring extends Construct {
     this.envName = props.envName ?? defaultEnvName(Stack.of(this).stackName);
     const defaults = profileDefaults(props.profile ?? EnvironmentProfile.DEVELOPMENT);
     this.thresholds = defaults.alarms;
-    (props.alarmEmails ?? []).forEach((email, i) => validatePattern(`alarmEmails[${i}]`, email, /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-      'must be an email address such as ops@example.com'));
+    validateAlarmEmails('alarmEmails', props.alarmEmails);
     const containerInsights = props.containerInsights ?? defaults.containerInsights;
     if (containerInsights && !props.cluster) {
       throw new Error('Invalid containerInsights true: Container Insights runs on a cluster; pass cluster (a ScopeCluster) or set containerInsights to false.');
