@@ -62,7 +62,10 @@ export interface GitCredentialsSync {
  */
 export function createGitCredentialsSync(scope: Construct, id: string, props: GitCredentialsSyncProps): GitCredentialsSync {
   const { cluster, secret, namespace, secretName } = props;
+  // The EKS Pod Identity webhook injects the credentials into init containers as well as
+  // containers (updatePodSpec in https://github.com/aws/amazon-eks-pod-identity-webhook/blob/master/pkg/handler/handler.go).
   const role = cluster.serviceAccountRole(namespace, SERVICE_ACCOUNT);
+  // GetSecretValue + DescribeSecret on this secret, and kms:Decrypt when its key is known.
   secret.grantRead(role);
   // The secret's own region (it may be another region's secret, given by ARN).
   const region = Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME).region ?? Stack.of(scope).region;

@@ -52,7 +52,8 @@ export interface GitOpsOptions {
    * or deploy token), `{"identity": "<private key PEM>", "known_hosts": "<host key line>"}` for
    * `ssh://`. A CronJob in `flux-system` copies it into the Kubernetes Secret
    * `<envName>-git-credentials` every 5 minutes with its own Pod Identity role; the value never
-   * enters a template.
+   * enters a template. A secret encrypted with your own KMS key must be imported with its key
+   * (`Secret.fromSecretAttributes(..., { encryptionKey })`) so the role may decrypt it.
    * @default - a public repository, no credentials
    */
   readonly secret?: secretsmanager.ISecret;
