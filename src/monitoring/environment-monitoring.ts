@@ -179,6 +179,9 @@ export class EnvironmentMonitoring extends Construct {
     });
     // CloudWatch publishes to an encrypted topic only with a customer managed key whose policy
     // admits cloudwatch.amazonaws.com (SNS_KEY_COMPATIBILITY); aws/sns cannot be changed to allow it.
+    // No aws:SourceAccount/SourceArn condition: AWS's example statement has none, and a condition
+    // the KMS request did not carry would drop every notification silently. The grant is only
+    // exercised through a Publish to this topic, which the topic policy limits to this account.
     const added = this.topicKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublish',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
