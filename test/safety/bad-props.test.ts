@@ -35,6 +35,7 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['construct id that is no valid envName', 'envName', environment({}, 'Prod_1')],
   ['profile that is not an EnvironmentProfile (JavaScript caller)', 'profile', environment({ profile: 'staging' as EnvironmentProfile })],
   ['vpcFlowLogs with a given vpc', 'vpcFlowLogs', s => new ScopeEnvironment(s, 'dev', { vpc: new ec2.Vpc(s, 'Vpc'), vpcFlowLogs: true })],
+  ['alarm email that is no address', 'monitoring.alarmEmails[1]', environment({ monitoring: { alarmEmails: ['ops@example.com', 'ops'] } })],
   ['tag key reserved for AWS', 'tags', environment({ tags: { 'aws:team': 'x' } })],
   ['empty tag key', 'tags', environment({ tags: { '': 'x' } })],
   ['tag with characters AWS refuses', 'tags', environment({ tags: { team: 'a;b' } })],
