@@ -2,7 +2,7 @@
  * The consumer's path, as README.md tells it: the packed library (`npx projen package:tarball`:
  * jsii compile + bundled assets + `npm pack`) installed into a scratch CDK app made from the
  * committed template (test/consumer/app-template/, the same files README.md shows), with
- * bin/app.ts = the README quick start verbatim, synthesized by the pinned `aws-cdk` CLI with no
+ * bin/scope.ts = the README quick start verbatim, synthesized by the pinned `aws-cdk` CLI with no
  * AWS credentials. Catches missing assets, a bad `files`/npmignore, a broken `bin`, jsii packaging
  * errors, an AZ (or any other) context lookup, and README drift.
  *
@@ -94,7 +94,7 @@ describe('consumer: README quick start in a fresh app with the packed library', 
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, env, stdio: 'pipe', timeout: 300_000 });
 
     fs.mkdirSync(path.join(app, 'bin'));
-    fs.writeFileSync(path.join(app, 'bin', 'app.ts'), readmeBlock('## Quick start', 'ts'));
+    fs.writeFileSync(path.join(app, 'bin', 'scope.ts'), readmeBlock('## Quick start', 'ts'));
 
     const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '--quiet'], { cwd: app, env, encoding: 'utf8', timeout: 600_000 });
     synth = { status: result.status, stdout: result.stdout, stderr: result.stderr };
