@@ -5,6 +5,7 @@ import { ScopeCluster, ScopeClusterOptions } from './cluster';
 import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
+import { EnvironmentMonitoring, EnvironmentMonitoringOptions } from './monitoring';
 import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
 import { validateEnvName, validateTags } from './private/validate';
@@ -87,6 +88,13 @@ export interface ScopeEnvironmentProps {
   readonly domain?: EnvironmentDnsOptions;
 
   /**
+   * Monitoring: encrypted alarm topic, alarms on every part, dashboard `<envName>-scope`, and
+   * Container Insights. Pass `{ enabled: false }` for none.
+   * @default - on: alarms notify the topic (no subscription), Container Insights in PRODUCTION only
+   */
+  readonly monitoring?: EnvironmentMonitoringOptions;
+
+  /**
    * Extra tags on every resource (beside `scope:environment=<envName>`).
    * @default - none
    */
@@ -117,6 +125,8 @@ export class ScopeEnvironment extends Construct {
   public readonly users: ScopeServiceUsers;
   /** DNS, only when `domain` is given (`.zone`, `.frontendRecord`). */
   public readonly dns?: EnvironmentDns;
+  /** Alarms, dashboard and Container Insights (`.alarmTopic`, `.alarms`, `.dashboard`); undefined with `monitoring.enabled: false`. */
+  public readonly monitoring?: EnvironmentMonitoring;
 
   constructor(scope: Construct, id: string, props: ScopeEnvironmentProps = {}) {
     super(scope, id);
@@ -194,6 +204,18 @@ export class ScopeEnvironment extends Construct {
       });
     }
 
+    if (props.monitoring?.enabled ?? true) {
+      this.monitoring = new EnvironmentMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        envName,
+        profile: this.profile,
+        cluster: this.cluster,
+        database: this.database,
+        reports: this.reports,
+        queues: this.queues,
+      });
+    }
+
     Tags.of(this).add('scope:environment', envName);
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
@@ -221,6 +243,10 @@ export class ScopeEnvironment extends Construct {
     output('ReportsTableName', this.reports.table.tableName, 'DynamoDB reports table');
     output('ReportsBucketName', this.reports.bucket.bucketName, 'S3 bucket for report bodies');
     output('ControlQueuePrefix', this.queues.queuePrefix, 'name prefix of the control queues');
+    if (this.monitoring) {
+      output('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'SNS topic of the alarms; subscribe Chatbot (Slack), PagerDuty or HTTPS endpoints to it');
+      output('DashboardName', `${this.envName}-scope`, 'CloudWatch dashboard of the environment');
+    }
     const users = [
       ['ReportWriterSecretArn', this.users.reportWriter, 'collection service (report writer)'],
       ['ReportReaderSecretArn', this.users.reportReader, 'query service (report reader)'],
