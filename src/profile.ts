@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
 export enum EnvironmentProfile {
@@ -25,6 +26,15 @@ export interface ProfileDefaults {
   readonly pointInTimeRecovery: boolean;
   readonly bucketVersioned: boolean;
   readonly zoneRemovalPolicy: RemovalPolicy;
+  /** One customer managed key for the environment (EnvironmentKey.create()), else AWS owned/managed keys. */
+  readonly customerManagedKey: boolean;
+  /** Retention of the log groups the library creates (CT.CLOUDWATCH.PR.2 asks for at least a year). */
+  readonly logRetention: logs.RetentionDays;
+  readonly databaseMonitoringInterval?: Duration;
+  readonly databaseIamAuthentication: boolean;
+  readonly databaseLogExports: boolean;
+  /** S3 server access logs of the reports bucket into an access-log bucket. */
+  readonly accessLogs: boolean;
 }
 
 /**
@@ -48,6 +58,13 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: false,
     bucketVersioned: false,
     zoneRemovalPolicy: RemovalPolicy.DESTROY,
+    customerManagedKey: false,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    databaseMonitoringInterval: undefined,
+    // Free, in place, and changes nothing for password logins.
+    databaseIamAuthentication: true,
+    databaseLogExports: false,
+    accessLogs: false,
   },
   [EnvironmentProfile.PRODUCTION]: {
     maxAzs: 3,
@@ -64,6 +81,12 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: true,
     bucketVersioned: true,
     zoneRemovalPolicy: RemovalPolicy.RETAIN,
+    customerManagedKey: true,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+    databaseMonitoringInterval: Duration.seconds(60),
+    databaseIamAuthentication: true,
+    databaseLogExports: true,
+    accessLogs: true,
   },
 };
 
