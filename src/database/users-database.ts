@@ -43,10 +43,28 @@ const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'];
 /** Options of the users database (the old `rds up` and `database bootstrap`). */
 export interface UsersDatabaseOptions {
   /**
-   * PostgreSQL engine version. Minor upgrades are applied automatically in the maintenance window.
-   * @default rds.PostgresEngineVersion.VER_17_9
+   * PostgreSQL engine version. Give a major version (`VER_17`): RDS applies minor upgrades
+   * automatically in the maintenance window and the template never disagrees with them. A full
+   * version (`VER_17_9`) pins the minor version until you change it. Moving to another major
+   * version needs `allowMajorVersionUpgrade` (README "Upgrading PostgreSQL").
+   * @default rds.PostgresEngineVersion.VER_17
    */
   readonly engineVersion?: rds.PostgresEngineVersion;
+
+  /**
+   * Allow a change of `engineVersion` to another major version (e.g. 17 to 18) to upgrade the
+   * instance in place. RDS refuses a major upgrade without it.
+   * @default false
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
+
+  /**
+   * Delete the automated backups (daily snapshots and transaction logs) together with the
+   * instance. Kept, they stay restorable to any point of their retention window
+   * (`backupRetention`) after the instance is gone and are billed as backup storage until they expire.
+   * @default - true with removalPolicy DESTROY, false otherwise
+   */
+  readonly deleteAutomatedBackups?: boolean;
 
   /**
    * Instance class and size.
@@ -253,7 +271,14 @@ export class UsersDatabase extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const vpcSubnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_9 });
+    // Major version only: with autoMinorVersionUpgrade, RDS moves the instance to newer minor
+    // versions in the maintenance window, and a full version in the template would then name an
+    // older version than the instance runs. Instances created with the former default '17.9' get
+    // EngineVersion '17' on upgrade: an in-place update (no replacement in the CloudFormation
+    // resource spec), and RDS "updates the DB instance to the default minor version if the current
+    // minor version is lower", otherwise changes nothing
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html, EngineVersion).
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 });
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -287,6 +312,11 @@ export class UsersDatabase extends Construct {
       deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy,
       autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
+      // RDS deletes automated backups with the instance unless told otherwise
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html):
+      // only an instance that is meant to disappear (DESTROY) takes them along.
+      deleteAutomatedBackups: props.deleteAutomatedBackups ?? removalPolicy === RemovalPolicy.DESTROY,
       iamAuthentication: this.iamAuthentication,
       enablePerformanceInsights: props.performanceInsights ?? false,
       performanceInsightEncryptionKey: props.performanceInsights ? props.storageEncryptionKey : undefined,

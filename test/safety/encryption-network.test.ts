@@ -140,8 +140,11 @@ describe.each(TEMPLATES)('%s', (_, template) => {
         Resource: '*',
         Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:222222222222:log-group:*']] } } },
       });
-      // No service principal other than CloudWatch Logs appears in the key policy.
-      expect(statements.filter(s => s.Principal?.Service).map(s => s.Sid)).toEqual(['CloudWatchLogsOfThisAccount']);
+      // The only service principals: CloudWatch Logs (above) and CloudWatch alarms publishing to the encrypted alarm topic.
+      expect(statements.filter(s => s.Principal?.Service).map(s => [s.Sid, s.Principal.Service])).toEqual([
+        ['CloudWatchLogsOfThisAccount', 'logs.eu-west-1.amazonaws.com'],
+        ['AllowCloudWatchAlarmsToPublish', 'cloudwatch.amazonaws.com'],
+      ]);
     });
   });
 

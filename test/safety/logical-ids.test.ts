@@ -37,8 +37,11 @@ const EXPECTED_PROD_IDS = [
   ['AWS::IAM::User', 'prodUsersReportReaderUserA6837256'],
   ['AWS::IAM::User', 'prodUsersReportWriterUser1DCCEEB2'],
   ['AWS::KMS::Key', 'prodClusterSecretsKey0D9647F7'],
+  // The environment key; it also encrypts the alarm topic (so PRODUCTION has no separate monitoring topic key).
   ['AWS::KMS::Key', 'prodEncryptionKey052B3331'],
   ['AWS::Logs::LogGroup', 'prodDatabaseBootstrapLogsF2E0D54C'],
+  ['AWS::Logs::LogGroup', 'prodMonitoringContainerInsightsApplicationLogsED01E78C'],
+  ['AWS::Logs::LogGroup', 'prodMonitoringContainerInsightsPerformanceLogsDA44BFF1'],
   ['AWS::Logs::LogGroup', 'prodVpcFlowLogsC326614D'],
   ['AWS::RDS::DBInstance', 'prodDatabaseInstance813CFAB6'],
   ['AWS::RDS::DBSubnetGroup', 'prodDatabaseInstanceSubnetGroup9515A052'],
