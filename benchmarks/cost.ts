@@ -89,7 +89,8 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   }
 
   const keys = ofType('AWS::KMS::Key').length;
-  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month`, keys * PRICES.kmsKeyMonth);
+  // Year one; each of a key's first two yearly rotations adds $1/month (aws.amazon.com/kms/pricing, "Key Storage").
+  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month (+$1 each after its 1st and 2nd yearly rotation)`, keys * PRICES.kmsKeyMonth);
   const secrets = ofType('AWS::SecretsManager::Secret').length;
   add('Secrets Manager secrets', `${secrets} x $${PRICES.secretMonth}/month`, secrets * PRICES.secretMonth);
   const zones = ofType('AWS::Route53::HostedZone').length;

@@ -13,6 +13,7 @@ import {
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
 import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
+import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -216,12 +217,19 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
     }
 
-    this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
-      enableKeyRotation: true,
-      // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    if (props.secretsKey) {
+      this.secretsKey = props.secretsKey;
+    } else {
+      const secretsKey = new kms.Key(this, 'SecretsKey', {
+        description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
+        enableKeyRotation: true,
+        // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // A key policy statement, changed in place; EKS's own grants (kms:GrantIsForAWSResource) stay allowed.
+      denyGrantsExceptForAwsServices(secretsKey);
+      this.secretsKey = secretsKey;
+    }
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version,

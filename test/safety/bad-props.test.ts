@@ -13,8 +13,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  AliasType, ControlQueues, EmailSender, EnvironmentDns, EnvironmentProfile, FrontendEndpoint, ReportStore, ScopeCluster,
-  ScopeEnvironment, ScopeEnvironmentProps, ScopeServiceUsers, UsersDatabase,
+  AliasType, ControlQueues, DatabaseCreateOnlySettings, EmailSender, EnvironmentKey, EnvironmentDns, EnvironmentProfile, FrontendEndpoint,
+  ReportStore, ScopeCluster, ScopeEnvironment, ScopeEnvironmentProps, ScopeServiceUsers, UsersDatabase,
 } from '../../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -37,6 +37,12 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['vpcFlowLogs with a given vpc', 'vpcFlowLogs', s => new ScopeEnvironment(s, 'dev', { vpc: new ec2.Vpc(s, 'Vpc'), vpcFlowLogs: true })],
   ['alarm email that is no address', 'monitoring.alarmEmails[1]', environment({ monitoring: { alarmEmails: ['ops@example.com', 'ops'] } })],
   ['tag key reserved for AWS', 'tags', environment({ tags: { 'aws:team': 'x' } })],
+  ['a HARDENED database without a customer managed key (DEVELOPMENT)', 'database.createOnlySettings',
+    environment({ database: { createOnlySettings: DatabaseCreateOnlySettings.HARDENED } })],
+  ['encryptionKey that is no EnvironmentKey (JavaScript caller)', 'encryptionKey', environment({ encryptionKey: {} as EnvironmentKey })],
+  ['database port out of range', 'port', environment({ database: { port: 80 } })],
+  ['createOnlySettings that is no DatabaseCreateOnlySettings (JavaScript caller)', 'createOnlySettings',
+    environment({ database: { createOnlySettings: 'new' as DatabaseCreateOnlySettings } })],
   ['empty tag key', 'tags', environment({ tags: { '': 'x' } })],
   ['tag with characters AWS refuses', 'tags', environment({ tags: { team: 'a;b' } })],
   // ---- cluster ---------------------------------------------------------------------------------
