@@ -153,6 +153,13 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
     zoneName: 'dev.example.com', zone: route53.HostedZone.fromHostedZoneAttributes(s, 'Z', { hostedZoneId: 'Z1', zoneName: 'prod.example.com' }),
   })],
   ['an existing zone imported without its name', 'zone', s => new EnvironmentDns(s, 'Dns', { zoneName: 'dev.example.com', zone: route53.HostedZone.fromHostedZoneId(s, 'Z', 'Z1') })],
+  // ---- gitOps ------------------------------------------------------------------------------------
+  ['scp-like git URL Flux cannot clone', 'gitOps.repository', environment({ gitOps: { repository: 'git@github.com:example/app.git' } })],
+  ['ssh:// repository without credentials', 'gitOps.repository', environment({ gitOps: { repository: 'ssh://git@github.com/example/app' } })],
+  ['git branch name with ..', 'gitOps.branch', environment({ gitOps: { repository: 'https://github.com/example/app', branch: 'a..b' } })],
+  ['sync path outside the repository', 'gitOps.path', environment({ gitOps: { repository: 'https://github.com/example/app', path: '../x' } })],
+  ['sync interval under 10 seconds', 'gitOps.interval', environment({ gitOps: { repository: 'https://github.com/example/app', interval: Duration.seconds(1) } })],
+  ['helloWorld together with gitOps', 'cluster.helloWorld', environment({ cluster: { helloWorld: true }, gitOps: { repository: 'https://github.com/example/app' } })],
 ];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
