@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { ClusterSupportType } from './cluster/kubernetes-version';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
 export enum EnvironmentProfile {
@@ -23,6 +24,7 @@ export interface ProfileDefaults {
   readonly prefixDelegation: boolean;
   /** Replicas of the AWS Load Balancer Controller. */
   readonly controllerReplicas: number;
+  readonly clusterSupportType: ClusterSupportType;
   readonly databaseInstanceType: ec2.InstanceType;
   readonly databaseMultiAz: boolean;
   readonly databaseBackupRetention: Duration;
@@ -52,6 +54,8 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     nodeCapacityType: eks.CapacityType.SPOT,
     prefixDelegation: true,
     controllerReplicas: 1,
+    // A forgotten dev cluster is upgraded by EKS at the end of standard support, never billed 6x.
+    clusterSupportType: ClusterSupportType.STANDARD,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
     databaseMultiAz: false,
     databaseBackupRetention: Duration.days(1),
@@ -73,6 +77,9 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     prefixDelegation: false,
     // Two replicas spread over nodes with a PodDisruptionBudget: a node rollover never leaves the frontend without one.
     controllerReplicas: 2,
+    // Production is never upgraded under the running application by EKS; past the end of standard
+    // support it costs $0.50 per cluster-hour more (~365 USD/month) until upgraded (README "Upgrading Kubernetes").
+    clusterSupportType: ClusterSupportType.EXTENDED,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
     databaseMultiAz: true,
     databaseBackupRetention: Duration.days(14),

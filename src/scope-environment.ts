@@ -137,6 +137,7 @@ export class ScopeEnvironment extends Construct {
       instanceTypes: typesGiven ? undefined : defaults.nodeInstanceTypes,
       capacityType: defaults.nodeCapacityType,
       prefixDelegation: defaults.prefixDelegation,
+      supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
       ...clusterOptions,
       frontend: { controllerReplicas: defaults.controllerReplicas, ...clusterOptions.frontend },
