@@ -2,8 +2,8 @@
  * Capacity rows for `npx projen bench`: the profile table (src/profile.ts) through the capacity
  * model (src/cluster/capacity.ts) with the instance type table (src/cluster/instance-types.ts).
  */
-import { EnvironmentProfile, PROFILE_DEFAULTS } from '../src/profile';
 import { ClusterCapacity, SystemPod, clusterCapacity, systemPods } from '../src/cluster/capacity';
+import { EnvironmentProfile, PROFILE_DEFAULTS } from '../src/profile';
 
 /** Targets of issue 15 for the default DEVELOPMENT nodes. */
 export const DEVELOPMENT_MIN_FREE_APP_PODS = 24;

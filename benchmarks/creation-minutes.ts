@@ -34,7 +34,7 @@ export const CREATION_MINUTES: { readonly [key: string]: CreationTime } = {
   'Custom::UsersDatabaseBootstrap': { minutes: 1, source: `${ESTIMATE}: VPC Lambda cold start, TLS connection, CREATE DATABASE/ROLE` },
   'Custom::S3AutoDeleteObjects': { minutes: 0.25, source: `${ESTIMATE}: Lambda cold start, no objects to delete on create` },
   'AWS::EKS::Addon': {
-    minutes: 0.5,
+    minutes: 0.33,
     source: `${ESTIMATE}: vpc-cni / eks-pod-identity-agent created before any node (a DaemonSet with no pods to roll out, as terraform-aws-eks does with before_compute); `
       + '"each time addon was created under 20 seconds" once the add-on API was ready, https://github.com/terraform-aws-modules/terraform-aws-eks/pull/3214 '
       + '(which also reports retries right after the cluster turns ACTIVE)',

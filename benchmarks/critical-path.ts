@@ -31,7 +31,7 @@ export interface CriticalPath {
 /** The chain no template can avoid: a Kubernetes object needs nodes, nodes need a cluster, a cluster needs a VPC. */
 export const UNAVOIDABLE_CHAIN = ['AWS::EC2::VPC', 'AWS::EKS::Cluster', 'AWS::EKS::Nodegroup', 'Custom::AWSCDK-EKS-KubernetesResource'];
 
-const KUBECTL_TYPES = ['Custom::AWSCDK-EKS-HelmChart', 'Custom::AWSCDK-EKS-KubernetesResource'];
+const KUBECTL_TYPES = ['Custom::AWSCDK-EKS-HelmChart', 'Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-KubernetesObjectValue'];
 const RUNTIME_WAIT = 'no CloudFormation edge: `helm --wait` waits at run time until the controller pods run on the nodes';
 
 /** Why a resource of the second type waits for one of the first (the edges the critical path runs through). */
@@ -46,7 +46,7 @@ const REASONS: { readonly [edge: string]: string } = {
   'AWS::EC2::SecurityGroup -> AWS::EKS::Cluster': 'the control plane security group (Ref)',
   'AWS::EC2::Route -> AWS::EKS::Cluster': 'the cluster waits for the NAT routes (aws-eks-v2 makes it depend on the whole VPC)',
   'AWS::EKS::Cluster -> AWS::EKS::Addon': 'the add-on is installed into the cluster',
-  'AWS::EKS::Addon -> AWS::EKS::Nodegroup': 'nodes start with the vpc-cni add-on\'s configuration (prefix delegation), so their max pods match it',
+  'AWS::EKS::Addon -> AWS::EKS::Nodegroup': 'nodes start with the vpc-cni add-on\'s configuration (e.g. prefix delegation), so their max pods match it',
   'AWS::EKS::Cluster -> AWS::EKS::Nodegroup': 'nodes join the cluster',
   'AWS::EC2::Route -> AWS::EKS::Nodegroup': 'nodes need egress (NAT routes) to join the cluster and pull images',
   'AWS::EKS::Nodegroup -> AWS::EKS::Addon': 'the add-on waited for the nodes',
@@ -54,6 +54,9 @@ const REASONS: { readonly [edge: string]: string } = {
   'AWS::EKS::Nodegroup -> Custom::AWSCDK-EKS-HelmChart': 'the controller waited for the node group',
   'Custom::AWSCDK-EKS-HelmChart -> Custom::AWSCDK-EKS-KubernetesResource':
     'the TargetGroupBinding needs the controller\'s CRD and webhook; on delete the controller removes the binding\'s finalizer',
+  'Custom::AWSCDK-EKS-HelmChart -> Custom::AWSCDK-EKS-KubernetesObjectValue': 'waits until the controller\'s webhook Service has a ready endpoint',
+  'Custom::AWSCDK-EKS-KubernetesObjectValue -> Custom::AWSCDK-EKS-KubernetesResource':
+    'the TargetGroupBinding is validated by the controller\'s webhook (it must answer); on delete the controller removes the binding\'s finalizer',
   'AWS::EKS::Nodegroup -> Custom::AWSCDK-EKS-KubernetesResource': 'on delete, the nodes (and the controller on them) outlive the binding',
 };
 

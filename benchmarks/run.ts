@@ -10,8 +10,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PRICES, bill } from './cost';
 import { capacityRows, capacityTargets, leverRows } from './capacity';
+import { PRICES, bill } from './cost';
 import { UNAVOIDABLE_CHAIN, criticalPath } from './critical-path';
 import { footprint, footprintByPart, round } from './footprint';
 import { SynthesizedStack, readAssembly } from './template';
@@ -215,7 +215,10 @@ function capacity(dev: SynthesizedStack) {
       r.profile === 'development' ? usd(bill(dev.template).total) : '(see cost)'])));
   console.log('\nSystem pods: ' + rows.map(r => `${r.profile}: ${r.systemPodNames}`).join('; '));
   section('DEVELOPMENT levers (2 nodes; idle total with every other item unchanged)');
-  const levers = leverRows().map(l => ({ ...l, total: bill(dev.template, { nodeInstanceType: l.instanceType, nodeCapacityType: l.capacityType }).total }));
+  const levers = leverRows().map(l => ({
+    ...l,
+    total: bill(dev.template, { nodeInstanceType: l.instanceType, nodeCapacityType: l.capacityType }).total,
+  }));
   console.log(table(['instance type', 'capacity', 'prefix delegation', 'controller replicas', 'free app pods', 'memory for apps (MiB)', 'idle USD/month'],
     levers.map(l => [l.instanceTypes, l.capacityType, l.prefixDelegation ? 'on' : 'off', l.controllerReplicas, l.freeAppPods, l.appMemoryMiB, usd(l.total)])));
   for (const t of capacityTargets(rows)) target(t.name, t.value, t.pass);

@@ -108,7 +108,10 @@ export function systemPods(options: SystemPodsOptions): SystemPod[] {
   ];
   if (options.controllerReplicas > 0) {
     pods.push({
-      name: 'aws-load-balancer-controller', daemonSet: false, replicas: options.controllerReplicas, memoryMiB: 64,
+      name: 'aws-load-balancer-controller',
+      daemonSet: false,
+      replicas: options.controllerReplicas,
+      memoryMiB: 64,
       source: `${ESTIMATE}; the chart sets resources: {} (aws/eks-charts stable/aws-load-balancer-controller/values.yaml)`,
     });
   }
@@ -139,7 +142,9 @@ export interface ClusterCapacity {
  * Capacity of `nodeCount` nodes of the given instance types (the worst of them counts) after
  * `pods`; undefined when any of the types is not in the instance type table.
  */
-export function clusterCapacity(instanceTypes: string[], nodeCount: number, prefixDelegation: boolean, pods: SystemPod[]): ClusterCapacity | undefined {
+export function clusterCapacity(
+  instanceTypes: string[], nodeCount: number, prefixDelegation: boolean, pods: SystemPod[],
+): ClusterCapacity | undefined {
   const nodes = instanceTypes.map(t => nodeCapacity(t, prefixDelegation));
   if (nodes.length === 0 || nodes.some(n => n === undefined)) return undefined;
   const known = nodes as NodeCapacity[];

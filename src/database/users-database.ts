@@ -401,7 +401,11 @@ export class UsersDatabase extends Construct {
     this.allowFrom(fn, 'PostgreSQL from the bootstrap function');
     // Only the rule just added: the group's other rules (e.g. from the EKS cluster) must not make the bootstrap wait.
     const bootstrapIngress = this.securityGroup.node.children.filter(child => !rulesBefore.has(child));
-    this.secret.grantRead(fn);
+    // Grant on the master secret itself, not on its target attachment (`secret`, same ARN): the
+    // attachment exists only once the instance does, so granting on it made the function (and its
+    // 1-2 min VPC network interface) wait for the whole database creation. Only the custom
+    // resource below needs the database.
+    (this.instance.node.findChild('Secret') as secretsmanager.ISecret).grantRead(fn);
     this.appSecret.grantRead(fn);
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:PutSecretValue'], resourceArns: [this.appSecret.secretArn] });
 
