@@ -13,6 +13,8 @@ import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
+import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
+import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -184,6 +186,14 @@ export interface ScopeClusterProps extends ScopeClusterOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
+   * Availability Zone names of the VPC this construct creates, e.g. `['eu-west-1a', 'eu-west-1b']`;
+   * not allowed together with `vpc`. Synthesis never looks AZs up (no AWS credentials needed).
+   * @default - the AZs in the app's context (cdk.context.json) from an earlier lookup if present,
+   * otherwise the first 2 AZs CloudFormation lists for the account at deploy time (`Fn::GetAZs`)
+   */
+  readonly availabilityZones?: string[];
+
+  /**
    * Name of the environment, used in descriptions.
    * @default - derived from the stack name
    */
@@ -213,6 +223,10 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
   public readonly envName: string;
   /** `aws eks update-kubeconfig ...` command that points kubectl at this cluster. */
   public readonly kubeconfigCommand: string;
+  /** Whether the helloWorld smoke-test app (and its `frontend` Service) is deployed. */
+  public readonly helloWorld: boolean;
+  /** Kubernetes version of the control plane and the nodes. */
+  public readonly version: eks.KubernetesVersion;
 
   private readonly serviceAccountRoles = new Map<string, iam.Role>();
   private readonly serviceAccountScope: Construct;
@@ -224,6 +238,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     validateEnvName(this.envName);
 
     const version = props.version ?? defaultKubernetesVersion();
+    this.version = version;
     validatePattern('cluster.version', version.version, /^1\.\d{2}$/, `must be a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`);
     const nodeCount = props.nodeCount ?? 2;
     validateInteger('nodeCount', nodeCount, 1, MAX_NODE_COUNT);
@@ -239,18 +254,28 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     const architecture = instancesArchitecture(instanceTypes);
     const prefixDelegation = props.prefixDelegation ?? false;
 
-    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    if (props.vpc && props.availabilityZones) {
+      throw new Error('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
+    }
+    this.vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, 2, props.availabilityZones, 'availabilityZones'), { natGateways: 1 });
     const nodeSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     if (this.vpc.privateSubnets.length === 0) {
       throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
     }
 
-    this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
-      enableKeyRotation: true,
-      // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    if (props.secretsKey) {
+      this.secretsKey = props.secretsKey;
+    } else {
+      const secretsKey = new kms.Key(this, 'SecretsKey', {
+        description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
+        enableKeyRotation: true,
+        // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // A key policy statement, changed in place; EKS's own grants (kms:GrantIsForAWSResource) stay allowed.
+      denyGrantsExceptForAwsServices(secretsKey);
+      this.secretsKey = secretsKey;
+    }
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version,
@@ -366,7 +391,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       this.serviceAccountRoles.set(`${CONTROLLER_NAMESPACE}/${CONTROLLER_SERVICE_ACCOUNT}`, this.frontend.controllerRole);
     }
 
-    if (props.helloWorld) {
+    this.helloWorld = props.helloWorld ?? false;
+    if (this.helloWorld) {
       const servicePort = frontendOptions.servicePort ?? 80;
       const targetPort = frontendOptions.targetPort ?? servicePort;
       if (this.frontend && targetPort !== HELLO_WORLD_PORT) {

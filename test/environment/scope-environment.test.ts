@@ -109,10 +109,28 @@ describe('PRODUCTION profile defaults', () => {
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
-    const bucket = onlyResource(prod.template, 'AWS::S3::Bucket');
+    const buckets = prod.template.findResources('AWS::S3::Bucket');
+    const bucket = Object.entries<any>(buckets).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     prod.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  test('hardening defaults: environment key, database monitoring, IAM authentication and log exports, access logs', () => {
+    const keys = Object.keys(prod.template.findResources('AWS::KMS::Key'));
+    expect(keys).toEqual(expect.arrayContaining([expect.stringMatching(/^prodEncryptionKey/)]));
+    const db = onlyResource(prod.template, 'AWS::RDS::DBInstance');
+    expect(db.Properties).toMatchObject({
+      MonitoringInterval: 60,
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      // Not HARDENED: the create-only settings of earlier releases.
+      MasterUsername: 'postgres',
+      Port: '5432',
+    });
+    expect(db.Properties.KmsKeyId).toBeUndefined();
+    const bucket = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /ReportsBucket/.test(id))![1];
+    expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^prodAccessLogsBucket/) }, LogFilePrefix: 'prod-reports/' });
   });
 
   test('zone retained', () => {
