@@ -204,12 +204,17 @@ export class ScopeEnvironment extends Construct {
 
     configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey);
 
+    const clusterOptions = props.cluster ?? {};
+    const typesGiven = clusterOptions.instanceType !== undefined || clusterOptions.instanceTypes !== undefined;
     this.cluster = new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
-      instanceType: defaults.nodeInstanceType,
+      instanceTypes: typesGiven ? undefined : defaults.nodeInstanceTypes,
+      capacityType: defaults.nodeCapacityType,
+      prefixDelegation: defaults.prefixDelegation,
       supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
-      ...props.cluster,
+      ...clusterOptions,
+      frontend: { controllerReplicas: defaults.controllerReplicas, ...clusterOptions.frontend },
       vpc: this.vpc,
       envName,
     });
