@@ -31,7 +31,7 @@ const HELLO_WORLD_PORT = 80;
  * Digest of the multi-arch index as pinned by kubernetes-sigs/kueue hack/agnhost/Dockerfile
  * (commit 0645200, https://github.com/kubernetes-sigs/kueue/blob/main/hack/agnhost/Dockerfile).
  */
-export const HELLO_WORLD_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.56@sha256:352a050380078cb2a1c246357a0dfa2fcf243ee416b92ff28b44a01d1b4b0294';
+const HELLO_WORLD_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.56@sha256:352a050380078cb2a1c246357a0dfa2fcf243ee416b92ff28b44a01d1b4b0294';
 
 /** How ScopeCluster is built (what ScopeEnvironment passes through as `cluster`). */
 export interface ScopeClusterOptions {
