@@ -1,13 +1,15 @@
 /**
  * Idle monthly list price of a synthesized environment: a bill of materials read from the
  * template (clusters, node groups with their instance type, size and disks, NAT gateways, load
- * balancers, public IPv4 addresses, database class, Multi-AZ and storage, keys, secrets, zones),
+ * balancers, public IPv4 addresses, database class, Multi-AZ and storage, keys, secrets, zones,
+ * CloudWatch alarms and dashboards, Container Insights estimates),
  * priced with prices-us-east-1.json. Usage-based charges (data, requests, logs) are left out.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { controlPlaneHour } from './kubernetes-support';
 import { Resource, Template } from './template';
+import { instanceTypeData } from '../src/cluster/instance-types';
 
 export const PRICES = JSON.parse(fs.readFileSync(path.join(__dirname, 'prices-us-east-1.json'), 'utf8'));
 
@@ -26,8 +28,19 @@ export interface Bill {
 export interface BillOverrides {
   readonly nodeInstanceType?: string;
   readonly nodeCount?: number;
+  /** ON_DEMAND or SPOT. */
+  readonly nodeCapacityType?: string;
+  /** Price Spot nodes at the on-demand price (the most a Spot instance costs: its default maximum price). */
+  readonly spotAtOnDemand?: boolean;
   /** The day to price the control plane on (extended support is billed past the end of standard support). */
   readonly today?: Date;
+}
+
+/** On-demand price of an EC2 instance type (the one instance type table, src/cluster/instance-types.ts). */
+export function onDemandHour(instanceType: string): number {
+  const data = instanceTypeData(instanceType);
+  if (!data) throw new Error(`no price for ${instanceType} in src/cluster/instance-types.ts`);
+  return data.onDemandHourUsd;
 }
 
 export function bill(template: Template, overrides: BillOverrides = {}): Bill {
@@ -47,7 +60,7 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   for (const cluster of ofType('AWS::EKS::Cluster')) {
     const version = String(cluster.Properties.Version);
     const hourly = controlPlaneHour(version, cluster.Properties.UpgradePolicy?.SupportType, overrides.today ?? new Date());
-    add(`EKS control plane (${version}, ${hourly > PRICES.eksClusterHour ? 'extended' : 'standard'} support)`, `1 x $${hourly}/h`, hourly * hours);
+    add(`EKS control plane (${version}, ${hourly > PRICES.eksClusterHour ? 'extended' : 'standard'} support)`, `1 x $${hourly.toFixed(2)}/h`, hourly * hours);
   }
 
   for (const ng of ofType('AWS::EKS::Nodegroup')) {
@@ -56,7 +69,14 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
     const type: string = overrides.nodeInstanceType ?? p.InstanceTypes?.[0] ?? launchData?.InstanceType ?? 't3.medium';
     const count: number = overrides.nodeCount ?? Number(p.ScalingConfig?.DesiredSize ?? 2);
     const diskGb = Number(launchData?.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize ?? p.DiskSize ?? 20);
-    add('EKS nodes (EC2)', `${count} x ${type} at $${price('ec2InstanceHour', type)}/h`, count * price('ec2InstanceHour', type) * hours);
+    const spot = (overrides.nodeCapacityType ?? p.CapacityType ?? 'ON_DEMAND') === 'SPOT';
+    const onDemand = onDemandHour(type);
+    if (spot && !overrides.spotAtOnDemand) {
+      const hour = onDemand * PRICES.spot.fractionOfOnDemand;
+      add('EKS nodes (EC2 Spot)', `${count} x ${type} at ~$${round4(hour)}/h (assumed ${PRICES.spot.fractionOfOnDemand * 100}% of on-demand $${onDemand}/h)`, count * hour * hours);
+    } else {
+      add(spot ? 'EKS nodes (EC2 Spot, at most on-demand)' : 'EKS nodes (EC2)', `${count} x ${type} at $${onDemand}/h`, count * onDemand * hours);
+    }
     add('Node disks (EBS gp3)', `${count} x ${diskGb} GB`, count * diskGb * PRICES.ebsGp3GbMonth);
   }
 
@@ -88,14 +108,44 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   }
 
   const keys = ofType('AWS::KMS::Key').length;
-  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month`, keys * PRICES.kmsKeyMonth);
+  // Year one; each of a key's first two yearly rotations adds $1/month (aws.amazon.com/kms/pricing, "Key Storage").
+  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month (+$1 each after its 1st and 2nd yearly rotation)`, keys * PRICES.kmsKeyMonth);
   const secrets = ofType('AWS::SecretsManager::Secret').length;
   add('Secrets Manager secrets', `${secrets} x $${PRICES.secretMonth}/month`, secrets * PRICES.secretMonth);
   const zones = ofType('AWS::Route53::HostedZone').length;
   add('Route 53 hosted zones', `${zones} x $${PRICES.hostedZoneMonth}/month`, zones * PRICES.hostedZoneMonth);
 
+  // CloudWatch: alarms per metric they read (a metric math alarm reads several), Metrics Insights
+  // alarms per metric analyzed (an assumed number of run-time queues), dashboards.
+  let alarmMetrics = 0;
+  let insightsAlarms = 0;
+  for (const alarm of ofType('AWS::CloudWatch::Alarm')) {
+    const queries: any[] = alarm.Properties.Metrics ?? [];
+    if (queries.some(q => /^\s*SELECT\b/i.test(String(q.Expression ?? '')))) insightsAlarms++;
+    else alarmMetrics += queries.length > 0 ? queries.filter(q => q.MetricStat).length : 1;
+  }
+  add('CloudWatch alarms', `${alarmMetrics} alarm metrics x $${PRICES.alarmMetricMonth}`, alarmMetrics * PRICES.alarmMetricMonth);
+  const analyzed = insightsAlarms * PRICES.metricsInsightsAssumedQueues;
+  add('CloudWatch Metrics Insights alarms', `${insightsAlarms} alarms x ${PRICES.metricsInsightsAssumedQueues} queues (assumed) x $${PRICES.metricsInsightsAlarmMetricAnalyzedMonth}`,
+    analyzed * PRICES.metricsInsightsAlarmMetricAnalyzedMonth);
+  const dashboards = ofType('AWS::CloudWatch::Dashboard').length;
+  add('CloudWatch dashboards', `${dashboards} x $${PRICES.dashboardMonth}/month`, dashboards * PRICES.dashboardMonth);
+
+  // Container Insights (amazon-cloudwatch-observability add-on): observations and log ingestion per node.
+  const insights = ofType('AWS::EKS::Addon').some(a => a.Properties.AddonName === 'amazon-cloudwatch-observability');
+  if (insights) {
+    const nodes = ofType('AWS::EKS::Nodegroup').reduce((n, ng) => n + (overrides.nodeCount ?? Number(ng.Properties.ScalingConfig?.DesiredSize ?? 2)), 0);
+    const observations = nodes * PRICES.containerInsightsObservationsPerNodeMinute * 60 * hours;
+    add('Container Insights observations (estimate)', `${nodes} nodes x ${PRICES.containerInsightsObservationsPerNodeMinute}/min = ${(observations / 1e6).toFixed(1)} M x $${PRICES.containerInsightsObservationsPerMillion}/M`,
+      (observations / 1e6) * PRICES.containerInsightsObservationsPerMillion);
+    const gb = nodes * PRICES.containerInsightsLogGbPerNodeMonth;
+    add('Container Insights log ingestion (estimate)', `${gb} GB x $${PRICES.logsIngestionGb}/GB`, gb * PRICES.logsIngestionGb);
+  }
+
   return { lines, total: lines.reduce((sum, l) => sum + l.monthly, 0) };
 }
+
+const round4 = (n: number) => Math.round(n * 10000) / 10000;
 
 /** The LaunchTemplateData of the launch template a node group refers to (by Ref), if any. */
 function launchTemplateData(template: Template, spec: any): any {

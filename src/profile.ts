@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterSupportType } from './cluster/kubernetes-version';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
@@ -16,7 +18,13 @@ export interface ProfileDefaults {
   readonly natGateways: number;
   readonly vpcFlowLogs: boolean;
   readonly nodeCount: number;
-  readonly nodeInstanceType: ec2.InstanceType;
+  /** Instance types of the node group; several only make sense with Spot capacity. */
+  readonly nodeInstanceTypes: ec2.InstanceType[];
+  readonly nodeCapacityType: eks.CapacityType;
+  /** VPC CNI prefix delegation (managed vpc-cni add-on) with max pods that follow it. */
+  readonly prefixDelegation: boolean;
+  /** Replicas of the AWS Load Balancer Controller. */
+  readonly controllerReplicas: number;
   readonly clusterSupportType: ClusterSupportType;
   readonly databaseInstanceType: ec2.InstanceType;
   readonly databaseMultiAz: boolean;
@@ -27,6 +35,49 @@ export interface ProfileDefaults {
   readonly pointInTimeRecovery: boolean;
   readonly bucketVersioned: boolean;
   readonly zoneRemovalPolicy: RemovalPolicy;
+  /** One customer managed key for the environment (EnvironmentKey.create()), else AWS owned/managed keys. */
+  readonly customerManagedKey: boolean;
+  /** Retention of the log groups the library creates (CT.CLOUDWATCH.PR.2 asks for at least a year). */
+  readonly logRetention: logs.RetentionDays;
+  readonly databaseMonitoringInterval?: Duration;
+  readonly databaseIamAuthentication: boolean;
+  readonly databaseLogExports: boolean;
+  /** S3 server access logs of the reports bucket into an access-log bucket. */
+  readonly accessLogs: boolean;
+  /** Container Insights (amazon-cloudwatch-observability add-on) on the cluster. */
+  readonly containerInsights: boolean;
+  /** Alarm thresholds of EnvironmentMonitoring (see README "Monitoring"). */
+  readonly alarms: AlarmThresholds;
+}
+
+/**
+ * Alarm thresholds of one profile. Internal. Sources: the CloudWatch "Recommended alarms" page
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html)
+ * where it gives a number, otherwise the reason next to the value.
+ */
+export interface AlarmThresholds {
+  /** RDS CPUUtilization (average, %) above which the database is saturated. */
+  readonly databaseCpuPercent: number;
+  /** RDS FreeableMemory below this share of the instance class memory. */
+  readonly databaseFreeMemoryShare: number;
+  /** RDS FreeStorageSpace below this share of the allocated storage. */
+  readonly databaseFreeStorageShare: number;
+  /** RDS DatabaseConnections above this share of the estimated max_connections. */
+  readonly databaseConnectionsShare: number;
+  /** RDS ReadLatency / WriteLatency (p90) above this many seconds. */
+  readonly databaseLatencySeconds: number;
+  /** DynamoDB ReadThrottleEvents / WriteThrottleEvents (sum per minute) above this. */
+  readonly tableThrottleEvents: number;
+  /** SQS ApproximateAgeOfOldestMessage (max over the control queues) above this many seconds. */
+  readonly queueOldestMessageSeconds: number;
+  /** SQS ApproximateNumberOfMessagesVisible (max over the control queues) above this. */
+  readonly queueVisibleMessages: number;
+  /** NLB TCP_ELB_Reset_Count (sum per 5 minutes) above this. */
+  readonly frontendResetsPer5Minutes: number;
+  /** Container Insights node_cpu_utilization / node_memory_utilization (max, %) above this. */
+  readonly nodeUtilizationPercent: number;
+  /** EKS apiserver_request_total_5XX (sum per 5 minutes) above this. */
+  readonly apiServer5xxPer5Minutes: number;
 }
 
 /**
@@ -39,8 +90,14 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     natGateways: 1,
     vpcFlowLogs: false,
     nodeCount: 2,
-    // 2 vCPU, 2 GiB, 11 pods per node: enough for the system pods and a small app; t3a.medium would cross 200 USD.
-    nodeInstanceType: new ec2.InstanceType('t3a.small'),
+    // Graviton Spot nodes with 4 GiB and prefix delegation: 2 nodes take the whole Scope app plus a
+    // rolling update (>= 24 free pod slots, >= 3 GiB for apps; `npx projen bench`, capacity.test.ts)
+    // under 200 USD a month. Several 4 GiB arm64 types so that Spot finds capacity; the
+    // capacity model counts the worst of them. On-demand t4g.medium would cross 200 USD.
+    nodeInstanceTypes: ['t4g.medium', 'm6g.medium', 'm7g.medium'].map(t => new ec2.InstanceType(t)),
+    nodeCapacityType: eks.CapacityType.SPOT,
+    prefixDelegation: true,
+    controllerReplicas: 1,
     // A forgotten dev cluster is upgraded by EKS at the end of standard support, never billed 6x.
     clusterSupportType: ClusterSupportType.STANDARD,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
@@ -52,13 +109,44 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: false,
     bucketVersioned: false,
     zoneRemovalPolicy: RemovalPolicy.DESTROY,
+    customerManagedKey: false,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    databaseMonitoringInterval: undefined,
+    // Free, in place, and changes nothing for password logins.
+    databaseIamAuthentication: true,
+    databaseLogExports: false,
+    accessLogs: false,
+    // Off: enhanced observability is billed per observation plus log ingestion, and its two
+    // DaemonSet pods per node (cloudwatch-agent, fluent-bit) take 2 of the 11 pod slots of a t3a.small.
+    containerInsights: false,
+    alarms: {
+      databaseCpuPercent: 90,
+      // 10 %, not AWS's 25 %: an idle db.t4g.micro (1 GiB) gives about a quarter of its memory to
+      // shared_buffers and would sit near 25 % free; 10 % still warns before swapping.
+      databaseFreeMemoryShare: 0.10,
+      databaseFreeStorageShare: 0.10,
+      databaseConnectionsShare: 0.8,
+      databaseLatencySeconds: 0.020,
+      tableThrottleEvents: 0,
+      // Developers stop the control service for hours: only a day-old message is news.
+      queueOldestMessageSeconds: 86400,
+      queueVisibleMessages: 10000,
+      frontendResetsPer5Minutes: 1000,
+      nodeUtilizationPercent: 80,
+      apiServer5xxPer5Minutes: 10,
+    },
   },
   [EnvironmentProfile.PRODUCTION]: {
     maxAzs: 3,
     natGateways: 3,
     vpcFlowLogs: true,
     nodeCount: 3,
-    nodeInstanceType: new ec2.InstanceType('m7i.large'),
+    nodeInstanceTypes: [new ec2.InstanceType('m7i.large')],
+    nodeCapacityType: eks.CapacityType.ON_DEMAND,
+    // 29 pods per m7i.large are plenty; turning it on would roll the nodes of existing clusters.
+    prefixDelegation: false,
+    // Two replicas spread over nodes with a PodDisruptionBudget: a node rollover never leaves the frontend without one.
+    controllerReplicas: 2,
     // Production is never upgraded under the running application by EKS; past the end of standard
     // support it costs $0.50 per cluster-hour more (~365 USD/month) until upgraded (README "Upgrading Kubernetes").
     clusterSupportType: ClusterSupportType.EXTENDED,
@@ -74,6 +162,27 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: true,
     bucketVersioned: true,
     zoneRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    customerManagedKey: true,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+    databaseMonitoringInterval: Duration.seconds(60),
+    databaseIamAuthentication: true,
+    databaseLogExports: true,
+    accessLogs: true,
+    containerInsights: true,
+    alarms: {
+      databaseCpuPercent: 90,
+      databaseFreeMemoryShare: 0.25,
+      databaseFreeStorageShare: 0.10,
+      databaseConnectionsShare: 0.8,
+      databaseLatencySeconds: 0.020,
+      tableThrottleEvents: 0,
+      // A control message waiting 5 minutes means the control service is not consuming.
+      queueOldestMessageSeconds: 300,
+      queueVisibleMessages: 1000,
+      frontendResetsPer5Minutes: 100,
+      nodeUtilizationPercent: 80,
+      apiServer5xxPer5Minutes: 10,
+    },
   },
 };
 
