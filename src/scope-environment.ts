@@ -202,6 +202,10 @@ export class ScopeEnvironment extends Construct {
     this.encryptionKey = this.environmentKey(props.encryptionKey, defaults.customerManagedKey, defaults.storageRemovalPolicy);
     const envKey = this.encryptionKey;
 
+    // Before the cluster, so its frontend load balancer can deliver access logs here too.
+    if (props.accessLogs ?? defaults.accessLogs) {
+      this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
+    }
     configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey);
 
     const clusterOptions = props.cluster ?? {};
@@ -248,15 +252,13 @@ export class ScopeEnvironment extends Construct {
     this.database.allowFrom(this.cluster.cluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
 
     const reports = props.reports ?? {};
-    if (props.accessLogs ?? defaults.accessLogs) {
-      this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
-    }
     this.reports = new ReportStore(this, 'Reports', {
       removalPolicy: defaults.storageRemovalPolicy,
       pointInTimeRecovery: reports.table ? undefined : defaults.pointInTimeRecovery,
       versioned: reports.bucket ? undefined : defaults.bucketVersioned,
       encryptionKey: envKey,
       serverAccessLogsBucket: reports.bucket ? undefined : this.accessLogsBucket,
+      eventBridge: reports.bucket ? undefined : defaults.bucketEventBridge,
       ...reports,
       envName,
     });
