@@ -92,6 +92,15 @@ project.bundler.addBundle('src/iam/scope-credentials.ts', {
 });
 project.addBins({ 'scope-credentials': 'assets/iam/scope-credentials/index.js' });
 
+// The ACM validation-record cleanup of EnvironmentDns runs in a CustomResourceProvider, which
+// needs a directory with index.js; the AWS SDK comes from the Lambda runtime.
+project.bundler.addBundle('src/dns/validation-cleanup.ts', {
+  platform: 'node',
+  target: 'node22',
+  sourcemap: false,
+  externals: ['@aws-sdk/*'],
+});
+
 // The bundle must exist before tests or the example synthesize (they reference assets/).
 const bundle = project.tasks.tryFind('bundle');
 

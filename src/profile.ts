@@ -158,10 +158,13 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     databaseBackupRetention: Duration.days(14),
     databaseDeletionProtection: true,
     databaseRemovalPolicy: RemovalPolicy.SNAPSHOT,
-    storageRemovalPolicy: RemovalPolicy.RETAIN,
+    // RetainExceptOnCreate: kept on delete and replacement, deleted when the deploy that created them
+    // rolls back, so a failed first deploy leaves no named leftovers that make the retry fail with
+    // "already exists" (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html).
+    storageRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     pointInTimeRecovery: true,
     bucketVersioned: true,
-    zoneRemovalPolicy: RemovalPolicy.RETAIN,
+    zoneRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     customerManagedKey: true,
     logRetention: logs.RetentionDays.ONE_YEAR,
     databaseMonitoringInterval: Duration.seconds(60),

@@ -2,7 +2,7 @@ import { CfnOutput, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, Dependable } from 'constructs';
 import { ScopeCluster, ScopeClusterOptions } from './cluster';
 import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
@@ -310,11 +310,31 @@ export class ScopeEnvironment extends Construct {
       }
     }
 
+    this.protectDatabaseLast();
+
     Tags.of(this).add('scope:environment', envName);
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
     }
     this.addOutputs(props.domain);
+  }
+
+  /**
+   * The database's deletion protection step waits for every other part of the environment, so it
+   * runs last and a first deploy that fails anywhere can still delete the unprotected instance.
+   * The parts are read at synth time, so parts added after this call count too.
+   */
+  private protectDatabaseLast(): void {
+    const step = this.database.deletionProtectionStep;
+    if (!step) return;
+    const everythingElse = {};
+    const env = this;
+    Dependable.implement(everythingElse, {
+      get dependencyRoots() {
+        return env.node.children.filter(child => child !== env.database);
+      },
+    });
+    step.node.addDependency(everythingElse);
   }
 
   /** The environment key: created, given (with the statements the library needs added to it), or none. */

@@ -7,6 +7,9 @@
  * ready `postgres://` URL into the application secret. Delete: nothing; the database and the
  * role outlive the custom resource, on purpose.
  *
+ * The same function serves `Custom::UsersDatabaseDeletionProtection`, the last step of a deploy,
+ * which sets the instance's deletion protection (Create/Update; Delete leaves it as it is).
+ *
  * The SQL lives in `bootstrap()`, a pure function of its connection parameters, so the tests run
  * it against a real PostgreSQL server; `onEvent()` takes its secret store as a parameter for the
  * same reason. Nothing here logs or returns a secret value.
@@ -167,6 +170,8 @@ export interface LogGroupSettings {
 /** The part of a CloudFormation custom resource event the handler reads. */
 export interface BootstrapEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
+  /** `Custom::UsersDatabaseDeletionProtection` for the deletion protection step; anything else is a bootstrap. */
+  readonly ResourceType?: string;
   readonly PhysicalResourceId?: string;
   readonly ResourceProperties: Record<string, unknown>;
 }
@@ -274,8 +279,73 @@ export async function onEvent(event: BootstrapEvent, store: SecretStore, options
   return { PhysicalResourceId: physicalResourceId, Data: { DatabaseName: databaseName, Username: appUsername } };
 }
 
+// ---- deletion protection step --------------------------------------------------------------------
+
+/** Resource type of the deletion protection step. */
+export const DELETION_PROTECTION_TYPE = 'Custom::UsersDatabaseDeletionProtection';
+
+/** Sets an RDS instance's deletion protection (the RDS API in Lambda, an in-memory instance in tests). */
+export interface DeletionProtectionApi {
+  setDeletionProtection(dbInstanceIdentifier: string, enabled: boolean): Promise<void>;
+}
+
+/** How long the step waits between attempts while the instance is busy (e.g. its first backup). */
+export interface RetryOptions {
+  /** @default 6 */
+  readonly attempts?: number;
+  /** @default 15000 */
+  readonly delayMillis?: number;
+}
+
+/**
+ * Handles the deletion protection step: Create/Update set `DeletionProtection` on the instance
+ * (retrying while RDS reports the instance in a state that refuses modifications); Delete leaves
+ * the protection as it is (turn it off with a deploy that sets `deletionProtection: false`).
+ */
+export async function onDeletionProtectionEvent(event: BootstrapEvent, rds: DeletionProtectionApi,
+  retry: RetryOptions = {}): Promise<BootstrapResponse> {
+  const props = event.ResourceProperties;
+  const id = requiredString(props, 'DBInstanceIdentifier');
+  const enabled = String(props.DeletionProtection) === 'true';
+  const physicalResourceId = `${id}/deletion-protection`;
+  if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
+
+  const attempts = retry.attempts ?? 6;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await rds.setDeletionProtection(id, enabled);
+      return { PhysicalResourceId: physicalResourceId, Data: { DeletionProtection: String(enabled) } };
+    } catch (e) {
+      // InvalidDBInstanceStateFault: e.g. the first automated backup is still running.
+      if (attempt >= attempts || !/InvalidDBInstanceState/.test(`${(e as Error).name} ${messageOf(e)}`)) {
+        throw new Error(`Cannot set deletion protection of DB instance ${id} to ${enabled}: ${messageOf(e)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, retry.delayMillis ?? 15_000));
+    }
+  }
+}
+
+/**
+ * The RDS API from the AWS SDK for JavaScript v3 that the Lambda Node.js runtime includes (the
+ * bundle leaves `@aws-sdk/*` external, so the package needs no RDS client dependency).
+ */
+function rdsDeletionProtectionApi(): DeletionProtectionApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RDSClient, ModifyDBInstanceCommand } = require('@aws-sdk/client-rds');
+  const client = new RDSClient({});
+  return {
+    async setDeletionProtection(dbInstanceIdentifier, enabled) {
+      const request = { DBInstanceIdentifier: dbInstanceIdentifier, DeletionProtection: enabled, ApplyImmediately: true };
+      await client.send(new ModifyDBInstanceCommand(request));
+    },
+  };
+}
+
 /** Lambda entry point: secrets come from Secrets Manager, TLS is on and verified. */
 export async function handler(event: BootstrapEvent): Promise<BootstrapResponse> {
+  if (event.ResourceType === DELETION_PROTECTION_TYPE) {
+    return onDeletionProtectionEvent(event, rdsDeletionProtectionApi());
+  }
   return onEvent(event, secretsManagerStore(new SecretsManagerClient({})), { ssl: { caFile: caBundlePath() } }, cloudWatchLogGroups());
 }
 

@@ -2,6 +2,7 @@ import { ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, Stack,
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -91,15 +92,18 @@ export interface UsersDatabaseOptions {
   readonly backupRetention?: Duration;
 
   /**
-   * Refuse to delete the instance (CloudFormation and console) until this is turned off.
+   * Refuse to delete the instance (CloudFormation and console) until this is turned off. It is
+   * turned on by a step at the end of the deploy that created the instance (see
+   * `deletionProtectionStep`), so that a failed first deploy can still roll the instance back.
    * @default - true, unless `removalPolicy` is DESTROY
    */
   readonly deletionProtection?: boolean;
 
   /**
    * What happens to the instance when it leaves the stack: SNAPSHOT takes a final snapshot,
-   * RETAIN keeps the instance (with its security group, parameter group, subnet group and
-   * secrets), DESTROY deletes it (automated backups included).
+   * RETAIN or RETAIN_ON_UPDATE_OR_DELETE keep the instance (with its security group, parameter
+   * group, subnet group and secrets; the latter not when the deploy that created it rolls back),
+   * DESTROY deletes it (see `deleteAutomatedBackups` for the automated backups).
    * @default RemovalPolicy.SNAPSHOT
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -120,6 +124,15 @@ export interface UsersDatabaseOptions {
    * @default 'users'
    */
   readonly databaseName?: string;
+
+  /**
+   * Bump to run the bootstrap again on the next deploy (a whole number, at least 0). The bootstrap
+   * also runs when the instance endpoint, the secrets or the names change. It is idempotent: it
+   * resets the application role's password to the one in `appSecret` and rewrites the URL, so a
+   * bump after putting a new `password` into `appSecret` rotates the application password.
+   * @default 0
+   */
+  readonly bootstrapSerial?: number;
 
   /**
    * Login role the bootstrap creates to own the application database; its password lives in
@@ -254,8 +267,16 @@ export class UsersDatabase extends Construct {
   public readonly envName: string;
   /** The bootstrap custom resource; depend on it to use the database only once it exists. */
   public readonly bootstrap: CustomResource;
+  /**
+   * The step that turns deletion protection on (only when `deletionProtection` is on). It runs
+   * after the bootstrap; make it depend on the rest of the stack too (ScopeEnvironment does), so
+   * that it runs last and a failed first deploy can still delete the unprotected instance.
+   */
+  public readonly deletionProtectionStep?: CustomResource;
 
   private readonly iamAuthentication: boolean;
+  private bootstrapProvider?: cr.Provider;
+  private bootstrapFunction?: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: UsersDatabaseProps) {
     super(scope, id);
@@ -271,6 +292,8 @@ export class UsersDatabase extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const vpcSubnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const retained = removalPolicy === RemovalPolicy.RETAIN || removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const deletionProtection = props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY;
     // Major version only: with autoMinorVersionUpgrade, RDS moves the instance to newer minor
     // versions in the maintenance window, and a full version in the template would then name an
     // older version than the instance runs. Instances created with the former default '17.9' get
@@ -291,7 +314,7 @@ export class UsersDatabase extends Construct {
       engine,
       description: `Users database (${this.envName}): TLS required`,
       parameters: { 'rds.force_ssl': '1' },
-      removalPolicy: removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN : undefined,
+      removalPolicy: retained ? removalPolicy : undefined,
     });
 
     // Settings shared by a new instance and a restored one, so a restore keeps network, parameters and backups.
@@ -309,7 +332,7 @@ export class UsersDatabase extends Construct {
       multiAz: props.multiAz ?? true,
       backupRetention: props.backupRetention ?? Duration.days(5),
       copyTagsToSnapshot: true,
-      deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
+      deletionProtection,
       removalPolicy,
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
@@ -355,14 +378,25 @@ export class UsersDatabase extends Construct {
       },
     });
 
-    if (removalPolicy === RemovalPolicy.RETAIN) {
+    if (retained) {
       // A retained instance still uses these; deleting them would fail (or lock the owner out).
-      for (const resource of [securityGroup, instance.node.findChild('Secret'), this.appSecret]) {
-        (resource as secretsmanager.Secret | ec2.SecurityGroup).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // aws-cdk-lib retains the subnet group for RETAIN only, so it is set here for both policies.
+      for (const resource of [securityGroup, instance.node.findChild('Secret'), this.appSecret, instance.node.findChild('SubnetGroup')]) {
+        (resource as secretsmanager.Secret | ec2.SecurityGroup | rds.SubnetGroup).applyRemovalPolicy(removalPolicy);
       }
     }
 
-    this.bootstrap = this.createBootstrap(props.vpc, vpcSubnets, logRetention, props.encryptionKey, props.logExports ?? false);
+    this.bootstrap = this.createBootstrap(props.vpc, vpcSubnets, logRetention, props.encryptionKey, props.logExports ?? false, props.bootstrapSerial);
+
+    // Deletion protection would make a failed first deploy end in ROLLBACK_FAILED: CloudFormation
+    // cannot delete a protected instance (its delete handler passes no override). So the template
+    // leaves DeletionProtection out (an update then never sends it: ModifyDBInstance only gets the
+    // properties the template sets) and a last step turns it on once everything else was created.
+    const cfnInstance = instance.node.defaultChild as rds.CfnDBInstance;
+    cfnInstance.deletionProtection = deletionProtection ? undefined : false;
+    if (deletionProtection) {
+      this.deletionProtectionStep = this.createDeletionProtectionStep(this.bootstrapProvider!);
+    }
     this.acknowledgeNagFindings(common);
   }
 
@@ -414,13 +448,14 @@ export class UsersDatabase extends Construct {
           + 'rebuilt; daily automated backups still run. The PRODUCTION profile and the construct default are multi-AZ.',
       });
     }
-    if (!settings.deletionProtection) {
-      acknowledge(cfnInstance, {
-        id: 'AwsSolutions-RDS10',
-        reason: 'deletionProtection is off (the DEVELOPMENT profile, or removalPolicy DESTROY / deletionProtection: false) so that '
+    acknowledge(cfnInstance, {
+      id: 'AwsSolutions-RDS10',
+      reason: settings.deletionProtection
+        ? 'Deletion protection is on, set by the DeletionProtection custom resource at the end of the deploy that creates the instance '
+          + 'instead of in the template: a protected instance cannot be deleted when a failed first deploy rolls back (ROLLBACK_FAILED).'
+        : 'deletionProtection is off (the DEVELOPMENT profile, or removalPolicy DESTROY / deletionProtection: false) so that '
           + '`cdk destroy` removes the whole environment. The PRODUCTION profile and the construct default turn it on.',
-      });
-    }
+    });
     if (this.instance instanceof rds.DatabaseInstanceFromSnapshot) {
       acknowledge(cfnInstance, {
         id: 'AwsSolutions-RDS2',
@@ -445,7 +480,7 @@ export class UsersDatabase extends Construct {
   }
 
   private createBootstrap(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection, logRetention: logs.RetentionDays,
-    encryptionKey: kms.IKey | undefined, logExports: boolean): CustomResource {
+    encryptionKey: kms.IKey | undefined, logExports: boolean, serial: number | undefined): CustomResource {
     const securityGroup = new ec2.SecurityGroup(this, 'BootstrapSecurityGroup', {
       vpc,
       description: `Users database (${this.envName}) bootstrap: PostgreSQL and HTTPS (Secrets Manager) out`,
@@ -525,6 +560,8 @@ export class UsersDatabase extends Construct {
     acknowledgeRuntime(fn, 'Bootstrap handler: Node.js 22 is the runtime the package bundles and tests the handler for (an LTS runtime '
       + 'supported by Lambda); it runs only during deployments, inside the VPC, with access to two secrets and the database port only.');
     acknowledgeProviderFramework(provider, fn, 'the users database bootstrap');
+    this.bootstrapProvider = provider;
+    this.bootstrapFunction = fn;
     const bootstrap = new CustomResource(this, 'Bootstrap', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::UsersDatabaseBootstrap',
@@ -535,6 +572,8 @@ export class UsersDatabase extends Construct {
         AppSecretArn: this.appSecret.secretArn,
         DatabaseName: this.databaseName,
         AppUsername: this.appUsername,
+        // Only when set, so that a library upgrade does not re-run every existing bootstrap.
+        ...(serial ? { BootstrapSerial: serial } : {}),
         // New in this release: also makes existing environments re-run the bootstrap once, which adds urlVerifyFull to the secret.
         ClientCaBundle: UsersDatabase.CLIENT_CA_BUNDLE_PATH,
         ...(exportLogGroup ? { LogGroupName: exportLogGroup, LogRetentionDays: logRetention, LogKmsKeyArn: encryptionKey?.keyArn } : {}),
@@ -544,6 +583,22 @@ export class UsersDatabase extends Construct {
     bootstrap.node.addDependency(this.securityGroup.node.defaultChild!, ...bootstrapIngress, securityGroup);
     if (logGroupPolicy) bootstrap.node.addDependency(logGroupPolicy);
     return bootstrap;
+  }
+
+  /** A custom resource on the bootstrap's provider (no extra Lambda) that turns deletion protection on. */
+  private createDeletionProtectionStep(provider: cr.Provider): CustomResource {
+    const instanceArn = this.instance.instanceArn;
+    iam.Grant.addToPrincipal({ grantee: this.bootstrapFunction!, actions: ['rds:ModifyDBInstance'], resourceArns: [instanceArn] });
+    const step = new CustomResource(this, 'DeletionProtection', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::UsersDatabaseDeletionProtection',
+      properties: {
+        DBInstanceIdentifier: this.instance.instanceIdentifier,
+        DeletionProtection: true,
+      },
+    });
+    step.node.addDependency(this.bootstrap);
+    return step;
   }
 }
 
@@ -557,6 +612,7 @@ const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
 function validateProps(props: UsersDatabaseProps): void {
   validateInteger('allocatedStorage', props.allocatedStorage, 20, 65536);
+  validateInteger('bootstrapSerial', props.bootstrapSerial, 0);
   validateInteger('port', props.port, 1150, 65535);
   if (props.instanceType) {
     validatePattern('instanceType', props.instanceType.toString(), /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,

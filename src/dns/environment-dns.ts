@@ -1,4 +1,8 @@
-import { Annotations, CfnOutput, CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as path from 'path';
+import {
+  Annotations, CfnOutput, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, Fn, RemovalPolicy,
+  Stack, Token,
+} from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +12,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { isInZone, stripDot, validateDomainName, validateRelativeName } from './names';
+import { acknowledge } from '../private/nag';
 import { validatePattern } from '../private/validate';
 
 /** How an extra public name reaches the frontend. */
@@ -133,7 +138,9 @@ export interface EnvironmentDnsOptions {
 
   /**
    * What happens to the zone (and its query log group and DNSSEC key) when it leaves the stack.
-   * @default RemovalPolicy.RETAIN (the DEVELOPMENT profile of ScopeEnvironment passes DESTROY)
+   * RETAIN_ON_UPDATE_OR_DELETE keeps them except when the deploy that created them rolls back.
+   * A zone deleted and created again gets new name servers (update the delegation).
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (the DEVELOPMENT profile of ScopeEnvironment passes DESTROY)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -183,7 +190,7 @@ export class EnvironmentDns extends Construct {
     const recordName = props.frontendRecordName ?? 'frontend';
     validateRelativeName('frontendRecordName', recordName, this.zoneName);
     this.frontendName = `${recordName}.${this.zoneName}`;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     this.validateZoneProps(props);
     const aliases = this.validateAliases(props);
@@ -242,11 +249,15 @@ export class EnvironmentDns extends Construct {
     if (props.certificate) {
       const zones: { [name: string]: route53.IHostedZone } = { [this.frontendName]: this.zone };
       for (const alias of aliases) zones[alias.name] = alias.zone ?? this.zone;
-      this.certificate = new acm.Certificate(this, 'Certificate', {
+      const certificate = new acm.Certificate(this, 'Certificate', {
         domainName: this.frontendName,
         subjectAlternativeNames: aliases.length ? aliases.map(a => a.name) : undefined,
         validation: acm.CertificateValidation.fromDnsMultiZone(zones),
       });
+      this.certificate = certificate;
+      if (!props.zone && removalPolicy === RemovalPolicy.DESTROY) {
+        this.removeValidationRecordsOnDelete(certificate, Object.keys(zones).filter(name => zones[name] === this.zone));
+      }
       Annotations.of(this).addWarningV2('cdk-scope-environment:dnsCertificateValidation',
         `certificate: ACM validates the certificate for ${this.frontendName} through DNS records in ${this.zoneName}; `
         + 'the deployment waits (up to 72 hours, then fails) until the zone is delegated. With neither parentZone nor delegation, '
@@ -356,6 +367,41 @@ export class EnvironmentDns extends Construct {
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       removalPolicy,
+    });
+  }
+
+  /**
+   * CloudFormation leaves ACM's validation CNAME records in the zone when it deletes the
+   * certificate (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/837),
+   * so deleting the zone would fail with HostedZoneNotEmpty. A custom resource between the zone and
+   * the certificate deletes those records (and nothing else) after the certificate, on destroy and
+   * on the rollback of a failed first deploy. One Lambda function per stack, only for a zone that
+   * is deleted with the stack.
+   */
+  private removeValidationRecordsOnDelete(certificate: acm.Certificate, names: string[]): void {
+    const provider = CustomResourceProvider.getOrCreateProvider(this, 'ScopeAcmValidationCleanup', {
+      codeDirectory: path.join(__dirname, '..', '..', 'assets', 'dns', 'validation-cleanup'),
+      runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+      description: 'Deletes ACM DNS validation records from a hosted zone before the zone is deleted',
+      timeout: Duration.minutes(2),
+    });
+    const zone = this.zone as route53.PublicHostedZone;
+    provider.addToRolePolicy({
+      Effect: 'Allow',
+      Action: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
+      Resource: zone.hostedZoneArn,
+    });
+    const cleanup = new CustomResource(this, 'ValidationRecordCleanup', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::ScopeAcmValidationRecordCleanup',
+      properties: { HostedZoneId: zone.hostedZoneId, RecordNames: names },
+    });
+    // Created after the zone (it references it) and before the certificate: deleted in between.
+    certificate.node.addDependency(cleanup);
+    acknowledge(provider, {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The validation-record cleanup function of aws-cdk-lib\'s CustomResourceProvider writes its own logs with '
+        + 'AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents); it runs only during deployments.',
     });
   }
 

@@ -74,8 +74,9 @@ export interface ReportStoreOptions {
   /**
    * What happens to the table and the bucket when they leave the stack. With DESTROY the bucket
    * is emptied first (a small custom resource) so `cdk destroy` leaves nothing behind; with
-   * any other policy the table also gets deletion protection.
-   * @default RemovalPolicy.RETAIN
+   * any other policy the table also gets deletion protection. RETAIN_ON_UPDATE_OR_DELETE keeps
+   * them except when the deploy that created them rolls back (so a retry finds no leftovers).
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -134,7 +135,7 @@ export class ReportStore extends Construct {
     this.envName = props.envName ?? defaultEnvName(Stack.of(this).stackName);
     validateProps(props);
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     this.table = props.table ?? this.createTable(props, removalPolicy);
     this.bucket = props.bucket ?? this.createBucket(props, removalPolicy);
 

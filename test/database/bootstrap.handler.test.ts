@@ -6,8 +6,8 @@ import * as net from 'node:net';
 import { Client, ClientConfig } from 'pg';
 import { PostgresServer, SKIP_POSTGRES_TESTS, startPostgres } from './postgres-server';
 import {
-  bootstrap, BootstrapEvent, BootstrapParams, caBundlePath, connectionUrl, LAMBDA_CA_BUNDLE, onEvent, parseSecretJson, SecretStore,
-  verifiedTls,
+  bootstrap, BootstrapEvent, BootstrapParams, caBundlePath, connectionUrl, DELETION_PROTECTION_TYPE, DeletionProtectionApi,
+  LAMBDA_CA_BUNDLE, onDeletionProtectionEvent, onEvent, parseSecretJson, SecretStore, verifiedTls,
 } from '../../src/database/bootstrap.lambda';
 
 const MASTER = 'master_admin';
@@ -357,6 +357,23 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
       expect(left).toEqual({ db: 1, role: 1 });
     });
 
+    test('rotation: a new password in the app secret plus a BootstrapSerial bump (an Update) resets the role and the URL', async () => {
+      const { databaseName, appUsername } = names();
+      const { s, secrets } = store({ username: appUsername, password: 'old-password-1' });
+      const props = { DatabaseName: databaseName, AppUsername: appUsername };
+      const created = await onEvent(event('Create', props), s, { ssl: false });
+      const config = (password: string): ClientConfig =>
+        ({ host: server.host, port: server.port, user: appUsername, password, database: databaseName });
+      await withClient(config('old-password-1'), (c) => c.query('SELECT 1'));
+
+      secrets.set(appArn, { ...secrets.get(appArn)!, password: 'new-password-2' });
+      await onEvent(event('Update', { ...props, BootstrapSerial: '1' }, created.PhysicalResourceId), s, { ssl: false });
+
+      await withClient(config('new-password-2'), (c) => c.query('SELECT 1'));
+      await expect(withClient(config('old-password-1'), (c) => c.query('SELECT 1'))).rejects.toThrow(/password authentication failed/);
+      expect(secrets.get(appArn)!.url).toBe(connectionUrl(appUsername, 'new-password-2', server.host, server.port, databaseName));
+    });
+
     test('the PostgreSQL export log group gets its retention and key when LogGroupName is set, and only then', async () => {
       const calls: unknown[][] = [];
       const logGroups = { ensure: async (...args: unknown[]) => { calls.push(args); } };
@@ -392,6 +409,64 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
   function appConfig(p: BootstrapParams): ClientConfig {
     return { host: p.host, port: p.port, user: p.appUsername, password: p.appPassword, database: p.databaseName };
   }
+});
+
+describe('deletion protection step (Custom::UsersDatabaseDeletionProtection)', () => {
+  /** An RDS instance as far as the step sees it: its protection flag, and N refusals while it is busy. */
+  function instance(busyTimes = 0) {
+    const state = { protection: false, calls: 0, busy: busyTimes };
+    const api: DeletionProtectionApi = {
+      async setDeletionProtection(id, enabled) {
+        state.calls += 1;
+        if (id !== 'users-db') throw Object.assign(new Error(`DBInstance ${id} not found.`), { name: 'DBInstanceNotFoundFault' });
+        if (state.busy > 0) {
+          state.busy -= 1;
+          throw Object.assign(new Error('Database instance is not in available state.'), { name: 'InvalidDBInstanceStateFault' });
+        }
+        state.protection = enabled;
+      },
+    };
+    return { state, api };
+  }
+  const step = (type: BootstrapEvent['RequestType'], props: Record<string, unknown>): BootstrapEvent => ({
+    RequestType: type,
+    ResourceType: DELETION_PROTECTION_TYPE,
+    PhysicalResourceId: type === 'Create' ? undefined : 'users-db/deletion-protection',
+    ResourceProperties: { ServiceToken: 'arn:aws:lambda:x', DBInstanceIdentifier: 'users-db', ...props },
+  });
+
+  test('Create turns protection on (CloudFormation passes the boolean as the string "true")', async () => {
+    const { state, api } = instance();
+    await expect(onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), api))
+      .resolves.toEqual({ PhysicalResourceId: 'users-db/deletion-protection', Data: { DeletionProtection: 'true' } });
+    expect(state.protection).toBe(true);
+  });
+
+  test('Update with false turns it off; Delete leaves it as it is', async () => {
+    const { state, api } = instance();
+    await onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), api);
+    await onDeletionProtectionEvent(step('Delete', { DeletionProtection: 'true' }), api);
+    expect([state.protection, state.calls]).toEqual([true, 1]);
+    await onDeletionProtectionEvent(step('Update', { DeletionProtection: 'false' }), api);
+    expect(state.protection).toBe(false);
+  });
+
+  test('waits while the instance is busy (e.g. its first backup), then succeeds', async () => {
+    const { state, api } = instance(2);
+    await onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), api, { delayMillis: 1 });
+    expect([state.protection, state.calls]).toEqual([true, 3]);
+  });
+
+  test('gives up after the attempts, and fails at once on other errors, naming the instance', async () => {
+    const busy = instance(10);
+    await expect(onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), busy.api, { attempts: 3, delayMillis: 1 }))
+      .rejects.toThrow('Cannot set deletion protection of DB instance users-db to true: Database instance is not in available state.');
+    expect(busy.state.calls).toBe(3);
+    const missing = instance();
+    await expect(onDeletionProtectionEvent(step('Create', { DBInstanceIdentifier: 'other', DeletionProtection: 'true' }), missing.api))
+      .rejects.toThrow('Cannot set deletion protection of DB instance other to true: DBInstance other not found.');
+    expect(missing.state.calls).toBe(1);
+  });
 });
 
 describe('parseSecretJson', () => {

@@ -42,7 +42,8 @@ describe('UsersDatabase', () => {
         PubliclyAccessible: false,
         MultiAZ: true,
         BackupRetentionPeriod: 5,
-        DeletionProtection: true,
+        // Turned on by the DeletionProtection step instead (see below).
+        DeletionProtection: Match.absent(),
         EnableIAMDatabaseAuthentication: false,
         EnablePerformanceInsights: false,
         MonitoringInterval: Match.absent(),
@@ -147,20 +148,62 @@ describe('UsersDatabase', () => {
       .hasResourceProperties('AWS::RDS::DBInstance', { DeleteAutomatedBackups: false });
   });
 
-  test('RETAIN keeps everything the retained instance still uses', () => {
-    const t = build({ removalPolicy: RemovalPolicy.RETAIN }).template();
+  test.each([
+    [RemovalPolicy.RETAIN, 'Retain'],
+    [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'RetainExceptOnCreate'],
+  ])('%s keeps everything the retained instance still uses', (removalPolicy, deletionPolicy) => {
+    const t = build({ removalPolicy }).template();
     const retained = (type: string) => Object.values(t.findResources(type)).map((r) => r.DeletionPolicy);
-    expect(retained('AWS::RDS::DBInstance')).toEqual(['Retain']);
-    expect(retained('AWS::RDS::DBParameterGroup')).toEqual(['Retain']);
-    expect(retained('AWS::RDS::DBSubnetGroup')).toEqual(['Retain']);
-    expect(retained('AWS::SecretsManager::Secret')).toEqual(['Retain', 'Retain']);
-    t.hasResource('AWS::EC2::SecurityGroup', { DeletionPolicy: 'Retain', Properties: { GroupDescription: Match.stringLikeRegexp('from allowed peers only') } });
-    t.hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: true });
+    expect(retained('AWS::RDS::DBInstance')).toEqual([deletionPolicy]);
+    expect(retained('AWS::RDS::DBParameterGroup')).toEqual([deletionPolicy]);
+    expect(retained('AWS::RDS::DBSubnetGroup')).toEqual([deletionPolicy]);
+    expect(retained('AWS::SecretsManager::Secret')).toEqual([deletionPolicy, deletionPolicy]);
+    t.hasResource('AWS::EC2::SecurityGroup', { DeletionPolicy: deletionPolicy, Properties: { GroupDescription: Match.stringLikeRegexp('from allowed peers only') } });
+    // aws-cdk-lib would write DeletionProtection: true for RETAIN; the step sets it instead.
+    t.hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: Match.absent() });
+    t.resourceCountIs('Custom::UsersDatabaseDeletionProtection', 1);
+  });
+
+  test('deletion protection: left out of the template and turned on by a last step on the bootstrap\'s provider (no extra Lambda)', () => {
+    const t = build().template();
+    t.resourceCountIs('AWS::Lambda::Function', 2);
+    const steps = Object.values(t.findResources('Custom::UsersDatabaseDeletionProtection'));
+    expect(steps).toHaveLength(1);
+    const [bootstrapId] = Object.keys(t.findResources('Custom::UsersDatabaseBootstrap'));
+    expect(steps[0].Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^DbBootstrapProviderframeworkonEvent/), 'Arn'] },
+      DBInstanceIdentifier: { Ref: INSTANCE },
+      DeletionProtection: true,
+    });
+    expect(steps[0].DependsOn).toContain(bootstrapId);
+    // The handler may modify this instance only.
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: 'rds:ModifyDBInstance',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':db:', { Ref: INSTANCE }]] },
+        }]),
+      },
+    });
   });
 
   test('explicit deletionProtection wins over the removal policy default', () => {
-    build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }).template()
-      .hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: true });
+    const on = build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }).template();
+    on.resourceCountIs('Custom::UsersDatabaseDeletionProtection', 1);
+    on.hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: Match.absent() });
+    const off = build({ removalPolicy: RemovalPolicy.SNAPSHOT, deletionProtection: false }).template();
+    off.resourceCountIs('Custom::UsersDatabaseDeletionProtection', 0);
+    off.hasResourceProperties('AWS::RDS::DBInstance', { DeletionProtection: false });
+  });
+
+  test('bootstrapSerial is a bootstrap property only when set, so bumping it re-runs the bootstrap', () => {
+    const props = (serial?: number) => Object.values(build({ bootstrapSerial: serial }).template()
+      .findResources('Custom::UsersDatabaseBootstrap'))[0].Properties;
+    expect(props()).not.toHaveProperty('BootstrapSerial');
+    expect(props(0)).not.toHaveProperty('BootstrapSerial');
+    expect(props(3).BootstrapSerial).toBe(3);
+    expect(() => build({ bootstrapSerial: 1.5 })).toThrow('Invalid bootstrapSerial 1.5: must be a whole number of at least 0.');
   });
 
   test('snapshotIdentifier restores into the same logical ID, network, parameters and secrets', () => {
@@ -288,7 +331,7 @@ describe('UsersDatabase', () => {
         SecurityGroupIds: [{ 'Fn::GetAtt': ['DbBootstrapSecurityGroup68ADF62F', 'GroupId'] }],
       },
     });
-    // Its only rights: read both secrets, write the app secret.
+    // Its only rights: read both secrets, write the app secret, and set deletion protection on the instance.
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^DbBootstrapFunctionServiceRole') }],
       PolicyDocument: {
@@ -297,6 +340,7 @@ describe('UsersDatabase', () => {
           { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^S?DbInstanceSecret[0-9A-F]{8}') } },
           { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: APP_SECRET } },
           { Action: 'secretsmanager:PutSecretValue', Effect: 'Allow', Resource: { Ref: APP_SECRET } },
+          { Action: 'rds:ModifyDBInstance', Effect: 'Allow', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':db:', { Ref: INSTANCE }])] }) },
         ],
       },
     });

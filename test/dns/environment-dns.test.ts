@@ -40,12 +40,12 @@ function zoneRef(t: Template) {
 }
 
 describe('zone', () => {
-  test('creates the public zone, retained by default, with a stable logical id', () => {
+  test('creates the public zone, retained by default (except by the rollback of the deploy that created it), with a stable logical id', () => {
     const { t, dns } = build();
     t.resourceCountIs('AWS::Route53::HostedZone', 1);
     t.hasResource('AWS::Route53::HostedZone', {
       Properties: { Name: 'dev.example.com.', QueryLoggingConfig: Match.absent(), VPCs: Match.absent() },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
     // Pinned: a changed logical id replaces the zone (new name servers, broken delegation).
@@ -216,6 +216,40 @@ describe('certificate', () => {
     Annotations.fromStack(s).hasWarning('/Dns/Dns', Match.stringLikeRegexp('the deployment waits .* until the zone is delegated'));
   });
 
+  test('zone deleted with the stack: a cleanup between zone and certificate removes ACM\'s validation records of this zone\'s names', () => {
+    const s = stack();
+    const root = parent(s);
+    const { t } = build({
+      frontend: nlb(s),
+      certificate: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      aliases: [{ name: 'scope.example.com', zone: root }, { name: 'www.dev.example.com' }],
+    }, s);
+    const [[cleanupId, cleanup]] = Object.entries(t.findResources('Custom::ScopeAcmValidationRecordCleanup'));
+    // Only the names validated in this zone; the parent zone outlives the stack.
+    expect(cleanup.Properties).toMatchObject({ HostedZoneId: zoneRef(t), RecordNames: ['frontend.dev.example.com', 'www.dev.example.com'] });
+    const [cert] = Object.values(t.findResources('AWS::CertificateManager::Certificate'));
+    expect(cert.DependsOn).toContain(cleanupId);
+    // The function may list and change records of this zone only.
+    const [role] = Object.values(t.findResources('AWS::IAM::Role', { Properties: { Policies: Match.anyValue() } }));
+    expect(role.Properties.Policies[0].PolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':route53:::hostedzone/', zoneRef(t)]] },
+    }]);
+  });
+
+  test.each<[string, { removalPolicy: RemovalPolicy; zone?: string }]>([
+    ['a retained zone', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }],
+    ['an existing zone', { removalPolicy: RemovalPolicy.DESTROY, zone: 'imported' }],
+  ])('no cleanup (and no Lambda) for %s', (_, extra) => {
+    const s = stack();
+    const zone = extra.zone ? route53.HostedZone.fromHostedZoneAttributes(s, 'Existing', { hostedZoneId: 'ZDEV', zoneName: 'dev.example.com' }) : undefined;
+    const { t } = build({ frontend: nlb(s), certificate: true, removalPolicy: extra.removalPolicy, zone }, s);
+    t.resourceCountIs('Custom::ScopeAcmValidationRecordCleanup', 0);
+    t.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
   test('no certificate, no warning', () => {
     const { s } = build();
     Annotations.fromStack(s).hasNoWarning('*', Match.anyValue());
@@ -246,14 +280,14 @@ describe('dnssec', () => {
           ]),
         },
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     const keyId = Object.keys(t.findResources('AWS::KMS::Key'))[0];
     t.hasResource('AWS::Route53::KeySigningKey', {
       Properties: { HostedZoneId: { Ref: zoneId }, KeyManagementServiceArn: { 'Fn::GetAtt': [keyId, 'Arn'] }, Status: 'ACTIVE' },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
-    t.hasResource('AWS::Route53::DNSSEC', { Properties: { HostedZoneId: { Ref: zoneId } }, DeletionPolicy: 'Retain' });
+    t.hasResource('AWS::Route53::DNSSEC', { Properties: { HostedZoneId: { Ref: zoneId } }, DeletionPolicy: 'RetainExceptOnCreate' });
     expect(dns.dnssecKey).toBeDefined();
     expect(dns.keySigningKey).toBeDefined();
   });

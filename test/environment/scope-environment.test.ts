@@ -99,19 +99,22 @@ describe('PRODUCTION profile defaults', () => {
 
   test('database: multi-AZ, 14-day backups, deletion protection, snapshot on destroy, automated backups kept', () => {
     const db = onlyResource(prod.template, 'AWS::RDS::DBInstance');
-    expect(db.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: 14, DeletionProtection: true, DeleteAutomatedBackups: false });
+    expect(db.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: 14, DeleteAutomatedBackups: false });
+    // Deletion protection comes from the last step of the first deploy, not the template.
+    expect(db.Properties.DeletionProtection).toBeUndefined();
+    expect(onlyResource(prod.template, 'Custom::UsersDatabaseDeletionProtection').Properties.DeletionProtection).toBe(true);
     expect(db.DeletionPolicy).toBe('Snapshot');
     expect(db.UpdateReplacePolicy).toBe('Snapshot');
   });
 
   test('table and bucket retained, point-in-time recovery, versioned bucket', () => {
     const table = onlyResource(prod.template, 'AWS::DynamoDB::Table');
-    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     const buckets = prod.template.findResources('AWS::S3::Bucket');
     const bucket = Object.entries<any>(buckets).find(([id]) => /ReportsBucket/.test(id))![1];
-    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     prod.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
@@ -147,7 +150,7 @@ describe('PRODUCTION profile defaults', () => {
   });
 
   test('zone retained', () => {
-    expect(onlyResource(prod.template, 'AWS::Route53::HostedZone').DeletionPolicy).toBe('Retain');
+    expect(onlyResource(prod.template, 'AWS::Route53::HostedZone').DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 });
 

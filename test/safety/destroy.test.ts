@@ -3,7 +3,7 @@
  * CloudFormation's reach (and nothing outside it that Kubernetes would have created);
  * PRODUCTION keeps or snapshots every data store.
  */
-import { exampleApp, resourcesOfType } from './environments';
+import { DEV_ENV, DEV_PROPS, environmentTemplate, exampleApp, resourcesOfType } from './environments';
 
 const assembly = exampleApp().app.synth();
 const dev = assembly.getStackByName('scope-dev').template;
@@ -43,6 +43,18 @@ describe('DEVELOPMENT: cdk destroy leaves nothing behind', () => {
   test('no log group outlives the stack', () => {
     for (const [, group] of resourcesOfType(dev, 'AWS::Logs::LogGroup')) expect(group.DeletionPolicy).toBe('Delete');
   });
+
+  test('with domain.certificate, ACM\'s validation records are removed between the certificate and the zone (HostedZoneNotEmpty otherwise)', () => {
+    const withCertificate = environmentTemplate({ ...DEV_PROPS, domain: { ...DEV_PROPS.domain!, certificate: true } }, 'dev', DEV_ENV);
+    const [[zoneId, zone]] = resourcesOfType(withCertificate, 'AWS::Route53::HostedZone');
+    expect(zone.DeletionPolicy).toBe('Delete');
+    const [[cleanupId, cleanup]] = resourcesOfType(withCertificate, 'Custom::ScopeAcmValidationRecordCleanup');
+    expect(cleanup.Properties).toMatchObject({ HostedZoneId: { Ref: zoneId }, RecordNames: ['frontend.dev.scope.example.com'] });
+    // CloudFormation deletes in reverse dependency order: certificate, then the cleanup, then the zone.
+    const [[, certificate]] = resourcesOfType(withCertificate, 'AWS::CertificateManager::Certificate');
+    expect(certificate.DependsOn).toContain(cleanupId);
+    expect(certificate.Properties.DomainValidationOptions).toEqual([{ DomainName: 'frontend.dev.scope.example.com', HostedZoneId: { Ref: zoneId } }]);
+  });
 });
 
 describe.each([['DEVELOPMENT', dev], ['PRODUCTION', prod]])('%s: no load balancer is created outside the stack', (_, template) => {
@@ -79,15 +91,28 @@ describe('PRODUCTION: every data store is kept or snapshotted', () => {
     return found[0][1];
   };
 
-  test('database: final snapshot and deletion protection', () => {
-    const db = only('AWS::RDS::DBInstance');
+  test('database: final snapshot and deletion protection, turned on by the last step of the deploy', () => {
+    const [[dbId, db]] = resourcesOfType(prod, 'AWS::RDS::DBInstance');
     expect([db.DeletionPolicy, db.UpdateReplacePolicy]).toEqual(['Snapshot', 'Snapshot']);
-    expect(db.Properties.DeletionProtection).toBe(true);
+    // A protected instance cannot be deleted by the rollback of a failed first deploy (ROLLBACK_FAILED):
+    // the template leaves protection out and the step turns it on after every other resource exists.
+    expect(db.Properties.DeletionProtection).toBeUndefined();
+    const step = only('Custom::UsersDatabaseDeletionProtection');
+    expect(step.Properties).toMatchObject({ DBInstanceIdentifier: { Ref: dbId }, DeletionProtection: true });
+    const others = Object.keys(prod.Resources).filter(id => !/Database/.test(id) && prod.Resources[id].Type !== 'AWS::CDK::Metadata');
+    expect(others.length).toBeGreaterThan(50);
+    expect(others.filter(id => !step.DependsOn.includes(id))).toEqual([]);
+  });
+
+  test('a failed first deploy leaves nothing that blocks the retry: every kept resource is RetainExceptOnCreate (or a snapshot)', () => {
+    const retained = Object.entries<any>(prod.Resources).filter(([, r]) => ['Retain', 'RetainExceptOnCreate'].includes(r.DeletionPolicy));
+    expect(retained.length).toBeGreaterThanOrEqual(4);
+    expect(retained.filter(([, r]) => r.DeletionPolicy !== 'RetainExceptOnCreate').map(([id]) => id)).toEqual([]);
   });
 
   test('table: retained, deletion protection, point-in-time recovery', () => {
     const table = only('AWS::DynamoDB::Table');
-    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
@@ -95,17 +120,17 @@ describe('PRODUCTION: every data store is kept or snapshotted', () => {
   test('buckets: reports retained and versioned, access logs retained, never emptied by the stack', () => {
     const buckets = resourcesOfType(prod, 'AWS::S3::Bucket');
     expect(buckets.map(([id]) => id).sort()).toEqual([expect.stringMatching(/AccessLogsBucket/), expect.stringMatching(/ReportsBucket/)]);
-    for (const [, bucket] of buckets) expect([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    for (const [, bucket] of buckets) expect([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
     const [[, reports]] = buckets.filter(([id]) => /ReportsBucket/.test(id));
     expect(reports.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(resourcesOfType(prod, 'Custom::S3AutoDeleteObjects')).toEqual([]);
   });
 
   test('zone and VPC flow logs: retained', () => {
-    expect(only('AWS::Route53::HostedZone').DeletionPolicy).toBe('Retain');
+    expect(only('AWS::Route53::HostedZone').DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(only('AWS::EC2::FlowLog').Properties.LogDestinationType).toBe('cloud-watch-logs');
     const flowLogGroup = resourcesOfType(prod, 'AWS::Logs::LogGroup').find(([id]) => /FlowLogs/.test(id))![1];
-    expect([flowLogGroup.DeletionPolicy, flowLogGroup.Properties.RetentionInDays]).toEqual(['Retain', 365]);
+    expect([flowLogGroup.DeletionPolicy, flowLogGroup.Properties.RetentionInDays]).toEqual(['RetainExceptOnCreate', 365]);
   });
 
   test('KMS keys are never deleted immediately: KMS waits its full pending window (30 days) before deleting', () => {

@@ -137,9 +137,9 @@ test.each(DEV_CHANGES)('DEVELOPMENT, %s: no stateful resource is replaced', (_, 
   expectNoReplacement(devBase, environmentTemplate(props, 'dev', DEV_ENV));
 });
 
-test('turning flow logs off in PRODUCTION removes the flow log group from the stack but keeps it (Retain)', () => {
+test('turning flow logs off in PRODUCTION removes the flow log group from the stack but keeps it (RetainExceptOnCreate)', () => {
   const before = statefulResources(prodBase).get('AWS::Logs::LogGroup prodVpcFlowLogsC326614D');
-  expect(before.DeletionPolicy).toBe('Retain');
+  expect(before.DeletionPolicy).toBe('RetainExceptOnCreate');
   expect(statefulResources(environmentTemplate({ ...PROD_PROPS, vpcFlowLogs: false })).has('AWS::Logs::LogGroup prodVpcFlowLogsC326614D')).toBe(false);
 });
 

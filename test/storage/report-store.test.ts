@@ -31,10 +31,10 @@ describe('ReportStore table', () => {
     });
   });
 
-  test('default removal policy retains the table and the bucket', () => {
+  test('default removal policy retains the table and the bucket, except on the rollback of the deploy that created them', () => {
     const { template } = build();
-    template().hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    template().hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template().hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    template().hasResource('AWS::S3::Bucket', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     template().resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 

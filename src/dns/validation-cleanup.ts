@@ -1,0 +1,92 @@
+/**
+ * Custom resource handler (bundled into assets/dns/validation-cleanup, run by a
+ * CustomResourceProvider) that removes ACM's DNS validation records from a zone the stack is about
+ * to delete.
+ *
+ * CloudFormation's AWS::CertificateManager::Certificate writes its validation CNAME records into
+ * the hosted zone and leaves them there when the certificate is deleted, so deleting the zone then
+ * fails with HostedZoneNotEmpty (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/837).
+ * The custom resource is created after the zone and before the certificate, so CloudFormation
+ * deletes it after the certificate and before the zone, also when a failed first deploy rolls back.
+ *
+ * Create/Update: nothing. Delete: deletes the CNAME records named `_<token>.<name>.` for the given
+ * names whose value points at ACM (`*.acm-validations.aws.`), and nothing else.
+ */
+
+/** A Route 53 record set as ListResourceRecordSets returns it (and ChangeResourceRecordSets wants it back to delete it). */
+export interface RecordSet {
+  readonly Name: string;
+  readonly Type: string;
+  readonly TTL?: number;
+  readonly ResourceRecords?: Array<{ readonly Value: string }>;
+  readonly [other: string]: unknown;
+}
+
+/** The Route 53 calls the handler makes (the SDK in Lambda, an in-memory zone in tests). */
+export interface ZoneApi {
+  listRecordSets(hostedZoneId: string): Promise<RecordSet[]>;
+  deleteRecordSets(hostedZoneId: string, recordSets: RecordSet[]): Promise<void>;
+}
+
+/** The part of a custom resource event the handler reads. */
+export interface CleanupEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, unknown>;
+}
+
+/** ACM validation record names: an underscore label, then the certificate's domain name. */
+export function isValidationRecord(record: RecordSet, names: string[]): boolean {
+  if (record.Type !== 'CNAME') return false;
+  const name = record.Name.toLowerCase().replace(/\.$/, '');
+  const label = name.split('.')[0];
+  const rest = name.slice(label.length + 1);
+  const values = record.ResourceRecords ?? [];
+  return /^_[0-9a-z]+$/.test(label)
+    && names.some(n => n.toLowerCase().replace(/\.$/, '').replace(/^\*\./, '') === rest)
+    && values.length > 0
+    && values.every(v => /\.acm-validations\.aws\.?$/.test(v.Value.toLowerCase()));
+}
+
+/** Handles one event; see the file comment. */
+export async function onEvent(event: CleanupEvent, zone: ZoneApi): Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }> {
+  const hostedZoneId = String(event.ResourceProperties.HostedZoneId ?? '');
+  const names = event.ResourceProperties.RecordNames;
+  if (!hostedZoneId || !Array.isArray(names)) throw new Error('Missing custom resource property HostedZoneId or RecordNames.');
+  const physicalResourceId = event.PhysicalResourceId ?? `${hostedZoneId}/acm-validation-records`;
+  if (event.RequestType !== 'Delete') return { PhysicalResourceId: physicalResourceId };
+
+  const records = (await zone.listRecordSets(hostedZoneId)).filter(r => isValidationRecord(r, names.map(String)));
+  if (records.length > 0) await zone.deleteRecordSets(hostedZoneId, records);
+  return { PhysicalResourceId: physicalResourceId, Data: { Deleted: records.map(r => r.Name).join(',') } };
+}
+
+/** Route 53 through the AWS SDK for JavaScript v3 that the Lambda Node.js runtime includes (kept external by the bundle). */
+function route53(): ZoneApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Route53Client, ListResourceRecordSetsCommand, ChangeResourceRecordSetsCommand } = require('@aws-sdk/client-route-53');
+  const client = new Route53Client({});
+  return {
+    async listRecordSets(hostedZoneId) {
+      const all: RecordSet[] = [];
+      let next: Record<string, string | undefined> = {};
+      do {
+        const page = await client.send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, ...next }));
+        all.push(...page.ResourceRecordSets);
+        next = page.IsTruncated
+          ? { StartRecordName: page.NextRecordName, StartRecordType: page.NextRecordType, StartRecordIdentifier: page.NextRecordIdentifier }
+          : {};
+      } while (next.StartRecordName);
+      return all;
+    },
+    async deleteRecordSets(hostedZoneId, recordSets) {
+      const changes = recordSets.map(r => ({ Action: 'DELETE', ResourceRecordSet: r }));
+      await client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, ChangeBatch: { Changes: changes } }));
+    },
+  };
+}
+
+/** Lambda entry point. */
+export async function handler(event: CleanupEvent) {
+  return onEvent(event, route53());
+}
