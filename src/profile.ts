@@ -16,6 +16,8 @@ export interface ProfileDefaults {
   readonly vpcFlowLogs: boolean;
   readonly nodeCount: number;
   readonly nodeInstanceType: ec2.InstanceType;
+  readonly nodeDetailedMonitoring: boolean;
+  readonly frontendDeletionProtection: boolean;
   readonly databaseInstanceType: ec2.InstanceType;
   readonly databaseMultiAz: boolean;
   readonly databaseBackupRetention: Duration;
@@ -39,6 +41,9 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     nodeCount: 2,
     // 2 vCPU, 2 GiB, 11 pods per node: enough for the system pods and a small app; t3a.medium would cross 200 USD.
     nodeInstanceType: new ec2.InstanceType('t3a.small'),
+    // Detailed (1-minute) EC2 metrics are billed per metric (https://aws.amazon.com/cloudwatch/pricing/): not for dev.
+    nodeDetailedMonitoring: false,
+    frontendDeletionProtection: false,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
     databaseMultiAz: false,
     databaseBackupRetention: Duration.days(1),
@@ -55,6 +60,8 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     vpcFlowLogs: true,
     nodeCount: 3,
     nodeInstanceType: new ec2.InstanceType('m7i.large'),
+    nodeDetailedMonitoring: true,
+    frontendDeletionProtection: true,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
     databaseMultiAz: true,
     databaseBackupRetention: Duration.days(14),

@@ -1,7 +1,8 @@
-import { CfnOutput, Fn, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Lazy, Tags } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ScopeCluster, ScopeClusterOptions } from './cluster';
+import { FrontendOptions, ScopeCluster, ScopeClusterOptions } from './cluster';
 import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
@@ -10,6 +11,9 @@ import { validateEnvName, validateTags } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
 import { ReportStore, ReportStoreOptions } from './storage';
+
+/** The HTTPS port: the frontend's TLS listener. */
+const TLS_PORT = 443;
 
 /** Props of ScopeEnvironment. Every option not given comes from the profile (see README "Profiles"). */
 export interface ScopeEnvironmentProps {
@@ -123,7 +127,9 @@ export class ScopeEnvironment extends Construct {
       // (the feature flag's default in new apps), which would break the 4-function budget.
       restrictDefaultSecurityGroup: false,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Nothing in the public subnets needs an auto-assigned public IP: NAT gateways have Elastic
+        // IPs, the load balancer its own (AWS Control Tower CT.EC2.PR.11; the subnet is updated in place).
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
     });
@@ -133,8 +139,10 @@ export class ScopeEnvironment extends Construct {
     this.cluster = new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
       instanceType: defaults.nodeInstanceType,
+      detailedMonitoring: defaults.nodeDetailedMonitoring,
       kubeconfigOutput: false,
       ...props.cluster,
+      frontend: this.frontendOptions(props, defaults.frontendDeletionProtection),
       vpc: this.vpc,
       envName,
     });
@@ -187,6 +195,34 @@ export class ScopeEnvironment extends Construct {
     this.addOutputs(props.domain);
   }
 
+  /**
+   * The frontend options: the profile's deletion protection, and with `domain.certificate` a TLS
+   * listener on 443 with the DNS certificate (port 80 stays unless `cluster.frontend.ports` drops it).
+   */
+  private frontendOptions(props: ScopeEnvironmentProps, deletionProtection: boolean): FrontendOptions {
+    const frontend: FrontendOptions = { deletionProtection, ...props.cluster?.frontend };
+    if (!props.domain?.certificate || frontend.enabled === false) return frontend;
+    if (frontend.certificate) {
+      throw new Error('Invalid cluster.frontend.certificate: domain.certificate already gives the frontend its certificate; '
+        + 'set only one of them.');
+    }
+    const ports = frontend.ports ?? [80, 443];
+    if (!ports.includes(TLS_PORT)) {
+      throw new Error(`Invalid cluster.frontend.ports [${ports.join(', ')}]: domain.certificate serves HTTPS on port ${TLS_PORT}; `
+        + `include ${TLS_PORT} (e.g. [${TLS_PORT}] for HTTPS only or [80, ${TLS_PORT}]) or turn domain.certificate off.`);
+    }
+    // EnvironmentDns creates the certificate (it needs the zone, and the DNS records need the load
+    // balancer, so DNS comes after the cluster); the listener takes its ARN, resolved at synth time
+    // to a reference, so CloudFormation creates the certificate before the listener.
+    const certificate = acm.Certificate.fromCertificateArn(this, 'FrontendCertificate', Lazy.string({
+      produce: () => {
+        if (!this.dns?.certificate) throw new Error('domain.certificate: EnvironmentDns did not create the certificate.');
+        return this.dns.certificate.certificateArn;
+      },
+    }));
+    return { ...frontend, ports, certificate };
+  }
+
   private addOutputs(domain?: EnvironmentDnsOptions): void {
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description: `${this.envName}: ${description}` });
@@ -195,7 +231,8 @@ export class ScopeEnvironment extends Construct {
     const frontend = this.cluster.frontend;
     if (frontend) {
       const host = this.dns?.frontendName ?? frontend.loadBalancer.loadBalancerDnsName;
-      output('FrontendUrl', `http://${host}/`, 'URL of the frontend load balancer');
+      const scheme = frontend.ports.includes(TLS_PORT) ? 'https' : 'http';
+      output('FrontendUrl', `${scheme}://${host}/`, 'URL of the frontend load balancer');
     }
     // Without delegation EnvironmentDns already outputs the name servers with what to add where.
     const delegated = domain?.parentZone !== undefined || domain?.delegation !== undefined;
