@@ -5,5 +5,6 @@ export * from './iam';
 export * from './cluster';
 export * from './database';
 export * from './dns';
+export * from './monitoring';
 export * from './profile';
 export * from './scope-environment';

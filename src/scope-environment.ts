@@ -6,6 +6,8 @@ import { FrontendOptions, ScopeCluster, ScopeClusterOptions } from './cluster';
 import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
+import { EnvironmentMonitoring, EnvironmentMonitoringOptions } from './monitoring';
+import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
 import { validateEnvName, validateTags } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
@@ -35,6 +37,16 @@ export interface ScopeEnvironmentProps {
    * @default - a new VPC: 2 AZs and 1 NAT gateway (DEVELOPMENT), 3 AZs and a NAT gateway per AZ (PRODUCTION)
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * Availability Zone names of the VPC this construct creates (one public and one private subnet
+   * in each), e.g. `['eu-west-1a', 'eu-west-1b']`; not allowed together with `vpc`. Synthesis
+   * never looks AZs up, so it needs no AWS credentials.
+   * @default - the AZs in the app's context (cdk.context.json) from an earlier lookup if present,
+   * otherwise the first 2 (DEVELOPMENT) or 3 (PRODUCTION) AZs CloudFormation lists for the account
+   * at deploy time (`Fn::GetAZs`)
+   */
+  readonly availabilityZones?: string[];
 
   /**
    * VPC flow logs (all traffic, to a CloudWatch log group kept one year) on the VPC this construct
@@ -80,6 +92,13 @@ export interface ScopeEnvironmentProps {
   readonly domain?: EnvironmentDnsOptions;
 
   /**
+   * Monitoring: encrypted alarm topic, alarms on every part, dashboard `<envName>-scope`, and
+   * Container Insights. Pass `{ enabled: false }` for none.
+   * @default - on: alarms notify the topic (no subscription), Container Insights in PRODUCTION only
+   */
+  readonly monitoring?: EnvironmentMonitoringOptions;
+
+  /**
    * Extra tags on every resource (beside `scope:environment=<envName>`).
    * @default - none
    */
@@ -110,6 +129,8 @@ export class ScopeEnvironment extends Construct {
   public readonly users: ScopeServiceUsers;
   /** DNS, only when `domain` is given (`.zone`, `.frontendRecord`). */
   public readonly dns?: EnvironmentDns;
+  /** Alarms, dashboard and Container Insights (`.alarmTopic`, `.alarms`, `.dashboard`); undefined with `monitoring.enabled: false`. */
+  public readonly monitoring?: EnvironmentMonitoring;
 
   constructor(scope: Construct, id: string, props: ScopeEnvironmentProps = {}) {
     super(scope, id);
@@ -120,8 +141,10 @@ export class ScopeEnvironment extends Construct {
     const defaults = profileDefaults(this.profile);
     const envName = this.envName;
 
-    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
-      maxAzs: defaults.maxAzs,
+    if (props.vpc && props.availabilityZones) {
+      throw new Error('Invalid availabilityZones: only for the VPC ScopeEnvironment creates; remove it or remove vpc (your VPC already has its AZs).');
+    }
+    this.vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, defaults.maxAzs, props.availabilityZones, 'availabilityZones'), {
       natGateways: defaults.natGateways,
       // Nothing uses the default security group; restricting it costs a custom resource Lambda
       // (the feature flag's default in new apps), which would break the 4-function budget.
@@ -140,6 +163,7 @@ export class ScopeEnvironment extends Construct {
       nodeCount: defaults.nodeCount,
       instanceType: defaults.nodeInstanceType,
       detailedMonitoring: defaults.nodeDetailedMonitoring,
+      supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
       ...props.cluster,
       frontend: this.frontendOptions(props, defaults.frontendDeletionProtection),
@@ -185,6 +209,18 @@ export class ScopeEnvironment extends Construct {
         ...props.domain,
         removalPolicy: props.domain.removalPolicy ?? defaults.zoneRemovalPolicy,
         frontend: this.cluster.frontend?.loadBalancer,
+      });
+    }
+
+    if (props.monitoring?.enabled ?? true) {
+      this.monitoring = new EnvironmentMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        envName,
+        profile: this.profile,
+        cluster: this.cluster,
+        database: this.database,
+        reports: this.reports,
+        queues: this.queues,
       });
     }
 
@@ -244,6 +280,10 @@ export class ScopeEnvironment extends Construct {
     output('ReportsTableName', this.reports.table.tableName, 'DynamoDB reports table');
     output('ReportsBucketName', this.reports.bucket.bucketName, 'S3 bucket for report bodies');
     output('ControlQueuePrefix', this.queues.queuePrefix, 'name prefix of the control queues');
+    if (this.monitoring) {
+      output('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'SNS topic of the alarms; subscribe Chatbot (Slack), PagerDuty or HTTPS endpoints to it');
+      output('DashboardName', `${this.envName}-scope`, 'CloudWatch dashboard of the environment');
+    }
     const users = [
       ['ReportWriterSecretArn', this.users.reportWriter, 'collection service (report writer)'],
       ['ReportReaderSecretArn', this.users.reportReader, 'query service (report reader)'],

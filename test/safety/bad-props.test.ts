@@ -44,7 +44,11 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['nodeCount above the node group quota', 'nodeCount', environment({ cluster: { nodeCount: 451 } })],
   ['nodeDiskSize below 20 GiB', 'nodeDiskSize', environment({ cluster: { nodeDiskSize: 10 } })],
   ['instanceType that does not parse', 'instanceType', environment({ cluster: { instanceType: new ec2.InstanceType('bogus') } })],
-  ['Kubernetes version without a matching kubectl layer', 'version', environment({ cluster: { version: eks.KubernetesVersion.V1_33 } })],
+  ['Kubernetes version without a matching kubectl layer', 'cluster.version', environment({ cluster: { version: eks.KubernetesVersion.V1_33 } })],
+  ['Kubernetes version with a patch number', 'cluster.version', environment({ cluster: { version: eks.KubernetesVersion.of('1.36.1') } })],
+  ['version pin for an add-on the cluster does not have', 'cluster.addonVersions', environment({ cluster: { addonVersions: { 'vpc-cnii': 'v1.20.0-eksbuild.1' } } })],
+  ['add-on version that is no EKS add-on version', "cluster.addonVersions['eks-pod-identity-agent']",
+    environment({ cluster: { addonVersions: { 'eks-pod-identity-agent': 'latest' } } })],
   ['admin principal that is not an IAM ARN', 'adminPrincipalArns[0]', environment({ cluster: { adminPrincipalArns: ['alice'] } })],
   ['the same admin twice', 'adminPrincipalArns', s => new ScopeEnvironment(s, 'dev', {
     cluster: {
