@@ -59,6 +59,11 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
     const diskGb = Number(launchData?.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize ?? p.DiskSize ?? 20);
     add('EKS nodes (EC2)', `${count} x ${type} at $${price('ec2InstanceHour', type)}/h`, count * price('ec2InstanceHour', type) * hours);
     add('Node disks (EBS gp3)', `${count} x ${diskGb} GB`, count * diskGb * PRICES.ebsGp3GbMonth);
+    if (launchData?.Monitoring?.Enabled === true) {
+      const metrics = count * PRICES.detailedMonitoringMetricsPerInstance;
+      add('Node detailed monitoring (CloudWatch metrics)', `${count} nodes x ${PRICES.detailedMonitoringMetricsPerInstance} metrics (assumed) x $${PRICES.detailedMonitoringMetricMonth}`,
+        metrics * PRICES.detailedMonitoringMetricMonth);
+    }
   }
 
   const nats = ofType('AWS::EC2::NatGateway').length;
@@ -89,7 +94,8 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   }
 
   const keys = ofType('AWS::KMS::Key').length;
-  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month`, keys * PRICES.kmsKeyMonth);
+  // Year one; each of a key's first two yearly rotations adds $1/month (aws.amazon.com/kms/pricing, "Key Storage").
+  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month (+$1 each after its 1st and 2nd yearly rotation)`, keys * PRICES.kmsKeyMonth);
   const secrets = ofType('AWS::SecretsManager::Secret').length;
   add('Secrets Manager secrets', `${secrets} x $${PRICES.secretMonth}/month`, secrets * PRICES.secretMonth);
   const zones = ofType('AWS::Route53::HostedZone').length;

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterSupportType } from './cluster/kubernetes-version';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
@@ -29,6 +30,15 @@ export interface ProfileDefaults {
   readonly pointInTimeRecovery: boolean;
   readonly bucketVersioned: boolean;
   readonly zoneRemovalPolicy: RemovalPolicy;
+  /** One customer managed key for the environment (EnvironmentKey.create()), else AWS owned/managed keys. */
+  readonly customerManagedKey: boolean;
+  /** Retention of the log groups the library creates (CT.CLOUDWATCH.PR.2 asks for at least a year). */
+  readonly logRetention: logs.RetentionDays;
+  readonly databaseMonitoringInterval?: Duration;
+  readonly databaseIamAuthentication: boolean;
+  readonly databaseLogExports: boolean;
+  /** S3 server access logs of the reports bucket into an access-log bucket. */
+  readonly accessLogs: boolean;
   /** Container Insights (amazon-cloudwatch-observability add-on) on the cluster. */
   readonly containerInsights: boolean;
   /** Alarm thresholds of EnvironmentMonitoring (see README "Monitoring"). */
@@ -91,6 +101,13 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: false,
     bucketVersioned: false,
     zoneRemovalPolicy: RemovalPolicy.DESTROY,
+    customerManagedKey: false,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    databaseMonitoringInterval: undefined,
+    // Free, in place, and changes nothing for password logins.
+    databaseIamAuthentication: true,
+    databaseLogExports: false,
+    accessLogs: false,
     // Off: enhanced observability is billed per observation plus log ingestion, and its two
     // DaemonSet pods per node (cloudwatch-agent, fluent-bit) take 2 of the 11 pod slots of a t3a.small.
     containerInsights: false,
@@ -131,6 +148,12 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: true,
     bucketVersioned: true,
     zoneRemovalPolicy: RemovalPolicy.RETAIN,
+    customerManagedKey: true,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+    databaseMonitoringInterval: Duration.seconds(60),
+    databaseIamAuthentication: true,
+    databaseLogExports: true,
+    accessLogs: true,
     containerInsights: true,
     alarms: {
       databaseCpuPercent: 90,

@@ -1,14 +1,21 @@
-import { CfnOutput, Fn, Lazy, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FrontendOptions, ScopeCluster, ScopeClusterOptions } from './cluster';
-import { UsersDatabase, UsersDatabaseOptions } from './database';
+import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
+import { EnvironmentKey } from './encryption';
+import { EnvironmentConfig, GitOps, GitOpsOptions } from './gitops';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
 import { EnvironmentMonitoring, EnvironmentMonitoringOptions } from './monitoring';
+import { validateAlarmEmails } from './monitoring/options';
+import { createAccessLogBucket } from './private/access-logs';
 import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
+import { allowCloudWatchLogs, createEnvironmentKey, denyGrantsExceptForAwsServices } from './private/kms';
 import { validateEnvName, validateTags } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
@@ -56,6 +63,24 @@ export interface ScopeEnvironmentProps {
   readonly vpcFlowLogs?: boolean;
 
   /**
+   * The key that encrypts the environment's data at rest: the reports table and bucket (with S3
+   * Bucket Keys), pre-created queues, the log groups the library creates, the database's and the
+   * service users' secrets and, for a new database (`database.createOnlySettings: HARDENED`), its
+   * storage. Switching keys changes all of these in place; an existing database's storage key never changes.
+   * @default - EnvironmentKey.create() in PRODUCTION, EnvironmentKey.awsManaged() in DEVELOPMENT
+   */
+  readonly encryptionKey?: EnvironmentKey;
+
+  /**
+   * S3 server access logs of the reports bucket, and access logs of the frontend load balancer
+   * (prefix `<envName>-frontend`, TLS connections only), into an access-log bucket of the environment
+   * (SSE-S3, logs kept one year). Ignored for the reports if `reports.serverAccessLogsBucket` is given,
+   * for the load balancer if `cluster.frontend.accessLogsBucket` is.
+   * @default - on in PRODUCTION, off in DEVELOPMENT
+   */
+  readonly accessLogs?: boolean;
+
+  /**
    * The Kubernetes cluster.
    * @default - profile defaults (2 nodes in DEVELOPMENT, 3 in PRODUCTION)
    */
@@ -99,6 +124,23 @@ export interface ScopeEnvironmentProps {
   readonly monitoring?: EnvironmentMonitoringOptions;
 
   /**
+   * GitOps: install Flux in the cluster and sync the application from one path of one branch of
+   * its git repository (see README "Deploying the app"). Not allowed with `cluster.helloWorld`:
+   * the application from git provides the `frontend` Service.
+   * @default - off: nothing is deployed from git
+   */
+  readonly gitOps?: GitOpsOptions;
+
+  /**
+   * Create the ConfigMap `scope-environment` (table, bucket, queue prefix, region, database
+   * endpoint, secret ARNs) in the application's namespace (`users.namespace`, default `scope`), and
+   * with `users.podIdentity` the service accounts `collection`, `query` and `control`, so the
+   * application's manifests reference them instead of copying values.
+   * @default - on when `gitOps` is given, off otherwise
+   */
+  readonly environmentConfig?: boolean;
+
+  /**
    * Extra tags on every resource (beside `scope:environment=<envName>`).
    * @default - none
    */
@@ -129,8 +171,16 @@ export class ScopeEnvironment extends Construct {
   public readonly users: ScopeServiceUsers;
   /** DNS, only when `domain` is given (`.zone`, `.frontendRecord`). */
   public readonly dns?: EnvironmentDns;
+  /** The environment's customer managed key; undefined with EnvironmentKey.awsManaged(). */
+  public readonly encryptionKey?: kms.IKey;
+  /** The access-log bucket, when `accessLogs` is on (other log deliveries may use it too). */
+  public readonly accessLogsBucket?: s3.IBucket;
   /** Alarms, dashboard and Container Insights (`.alarmTopic`, `.alarms`, `.dashboard`); undefined with `monitoring.enabled: false`. */
   public readonly monitoring?: EnvironmentMonitoring;
+  /** The ConfigMap and service accounts for the application, when `environmentConfig` is on. */
+  public readonly environmentConfig?: EnvironmentConfig;
+  /** Flux and the application's sync, only when `gitOps` is given. */
+  public readonly gitOps?: GitOps;
 
   constructor(scope: Construct, id: string, props: ScopeEnvironmentProps = {}) {
     super(scope, id);
@@ -157,7 +207,15 @@ export class ScopeEnvironment extends Construct {
       ],
     });
 
-    configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy);
+    this.encryptionKey = this.environmentKey(props.encryptionKey, defaults.customerManagedKey, defaults.storageRemovalPolicy);
+    const envKey = this.encryptionKey;
+
+    configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey);
+
+    // Before the cluster: the frontend load balancer writes its access logs there too.
+    if (props.accessLogs ?? defaults.accessLogs) {
+      this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
+    }
 
     this.cluster = new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
@@ -171,6 +229,14 @@ export class ScopeEnvironment extends Construct {
       envName,
     });
 
+    // The storage key is create-only: the environment key goes to the database's storage only for a new
+    // (HARDENED) database, never to one created by an earlier release (README "Existing databases").
+    const hardened = props.database?.createOnlySettings === DatabaseCreateOnlySettings.HARDENED && !props.database?.snapshotIdentifier;
+    if (hardened && !envKey && !props.database?.storageEncryptionKey) {
+      // Refused rather than falling back to aws/rds: turning the key off later would otherwise replace the database.
+      throw new Error('Invalid database.createOnlySettings: HARDENED encrypts the database storage with the environment key, but encryptionKey is '
+        + 'EnvironmentKey.awsManaged() (the DEVELOPMENT default). Use EnvironmentKey.create() or fromKey(), or give database.storageEncryptionKey.');
+    }
     this.database = new UsersDatabase(this, 'Database', {
       instanceType: defaults.databaseInstanceType,
       multiAz: defaults.databaseMultiAz,
@@ -178,6 +244,12 @@ export class ScopeEnvironment extends Construct {
       // An explicit removalPolicy brings the database's own deletion-protection rule with it.
       deletionProtection: props.database?.removalPolicy === undefined ? defaults.databaseDeletionProtection : undefined,
       removalPolicy: defaults.databaseRemovalPolicy,
+      monitoringInterval: defaults.databaseMonitoringInterval,
+      iamAuthentication: defaults.databaseIamAuthentication,
+      logExports: defaults.databaseLogExports,
+      logRetention: defaults.logRetention,
+      encryptionKey: envKey,
+      storageEncryptionKey: hardened ? envKey : undefined,
       ...props.database,
       vpc: this.vpc,
       envName,
@@ -190,13 +262,16 @@ export class ScopeEnvironment extends Construct {
       removalPolicy: defaults.storageRemovalPolicy,
       pointInTimeRecovery: reports.table ? undefined : defaults.pointInTimeRecovery,
       versioned: reports.bucket ? undefined : defaults.bucketVersioned,
+      encryptionKey: envKey,
+      serverAccessLogsBucket: reports.bucket ? undefined : this.accessLogsBucket,
       ...reports,
       envName,
     });
 
-    this.queues = new ControlQueues(this, 'Queues', { ...props.queues, envName });
+    this.queues = new ControlQueues(this, 'Queues', { encryptionKey: envKey, ...props.queues, envName });
 
     this.users = new ScopeServiceUsers(this, 'Users', {
+      encryptionKey: envKey,
       ...props.users,
       envName,
       reports: this.reports,
@@ -213,7 +288,10 @@ export class ScopeEnvironment extends Construct {
     }
 
     if (props.monitoring?.enabled ?? true) {
+      validateAlarmEmails('monitoring.alarmEmails', props.monitoring?.alarmEmails);
       this.monitoring = new EnvironmentMonitoring(this, 'Monitoring', {
+        // The environment key encrypts the alarm topic too (EnvironmentMonitoring adds CloudWatch's statement to it).
+        encryptionKey: envKey,
         ...props.monitoring,
         envName,
         profile: this.profile,
@@ -224,6 +302,19 @@ export class ScopeEnvironment extends Construct {
       });
     }
 
+    if (props.environmentConfig ?? props.gitOps !== undefined) {
+      this.environmentConfig = this.addEnvironmentConfig();
+    }
+    if (props.gitOps) {
+      this.gitOps = new GitOps(this, 'GitOps', { ...props.gitOps, cluster: this.cluster, envName });
+      // The application starts with its ConfigMap, service accounts and Pod Identity roles in place.
+      if (this.environmentConfig) this.gitOps.sync.node.addDependency(this.environmentConfig);
+      for (const user of [this.users.reportWriter, this.users.reportReader, this.users.queueReadWriter]) {
+        // The role's scope also holds its Pod Identity association (ScopeCluster.serviceAccountRole).
+        if (user.role) this.gitOps.sync.node.addDependency(user.role.node.scope ?? user.role);
+      }
+    }
+
     Tags.of(this).add('scope:environment', envName);
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
@@ -232,11 +323,13 @@ export class ScopeEnvironment extends Construct {
   }
 
   /**
-   * The frontend options: the profile's deletion protection, and with `domain.certificate` a TLS
+   * The frontend options: the profile's deletion protection, access logs into the access-log
+   * bucket (prefix `<envName>-frontend`), and with `domain.certificate` a TLS
    * listener on 443 with the DNS certificate (port 80 stays unless `cluster.frontend.ports` drops it).
    */
   private frontendOptions(props: ScopeEnvironmentProps, deletionProtection: boolean): FrontendOptions {
-    const frontend: FrontendOptions = { deletionProtection, ...props.cluster?.frontend };
+    const accessLogs = this.accessLogsBucket ? { accessLogsBucket: this.accessLogsBucket, accessLogsPrefix: `${this.envName}-frontend` } : {};
+    const frontend: FrontendOptions = { deletionProtection, ...accessLogs, ...props.cluster?.frontend };
     if (!props.domain?.certificate || frontend.enabled === false) return frontend;
     if (frontend.certificate) {
       throw new Error('Invalid cluster.frontend.certificate: domain.certificate already gives the frontend its certificate; '
@@ -257,6 +350,51 @@ export class ScopeEnvironment extends Construct {
       },
     }));
     return { ...frontend, ports, certificate };
+  }
+
+  /** The environment key: created, given (with the statements the library needs added to it), or none. */
+  private environmentKey(choice: EnvironmentKey | undefined, createByDefault: boolean, removalPolicy: RemovalPolicy): kms.IKey | undefined {
+    if (choice !== undefined && !(choice instanceof EnvironmentKey)) {
+      throw new Error('Invalid encryptionKey: must be EnvironmentKey.create(), EnvironmentKey.fromKey(key) or EnvironmentKey.awsManaged().');
+    }
+    if (choice?.key) {
+      allowCloudWatchLogs(choice.key);
+      denyGrantsExceptForAwsServices(choice.key);
+      return choice.key;
+    }
+    if (choice?.createsKey ?? (choice === undefined && createByDefault)) {
+      return createEnvironmentKey(this, 'EncryptionKey', this.envName, removalPolicy);
+    }
+    return undefined;
+  }
+
+  /** The non-secret values the application needs, bound to this environment's resources. */
+  private addEnvironmentConfig(): EnvironmentConfig {
+    const values: { [key: string]: string } = {
+      SCOPE_ENVIRONMENT: this.envName,
+      AWS_REGION: Stack.of(this).region,
+      REPORTS_TABLE: this.reports.table.tableName,
+      REPORTS_BUCKET: this.reports.bucket.bucketName,
+      CONTROL_QUEUE_PREFIX: this.queues.queuePrefix,
+      DATABASE_HOST: this.database.instance.dbInstanceEndpointAddress,
+      DATABASE_PORT: this.database.instance.dbInstanceEndpointPort,
+      DATABASE_NAME: this.database.databaseName,
+      DATABASE_SECRET_ARN: this.database.appSecret.secretArn,
+    };
+    const keySecrets = [
+      ['REPORT_WRITER_SECRET_ARN', this.users.reportWriter],
+      ['REPORT_READER_SECRET_ARN', this.users.reportReader],
+      ['QUEUE_READWRITER_SECRET_ARN', this.users.queueReadWriter],
+    ] as const;
+    for (const [key, user] of keySecrets) {
+      if (user.secret) values[key] = user.secret.secretArn;
+    }
+    return new EnvironmentConfig(this, 'EnvironmentConfig', {
+      cluster: this.cluster.cluster,
+      namespace: this.users.namespace,
+      values,
+      serviceAccounts: this.users.serviceAccounts,
+    });
   }
 
   private addOutputs(domain?: EnvironmentDnsOptions): void {

@@ -13,6 +13,7 @@ import {
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
 import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
+import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -190,6 +191,10 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
   public readonly envName: string;
   /** `aws eks update-kubeconfig ...` command that points kubectl at this cluster. */
   public readonly kubeconfigCommand: string;
+  /** Whether the helloWorld smoke-test app (and its `frontend` Service) is deployed. */
+  public readonly helloWorld: boolean;
+  /** Kubernetes version of the control plane and the nodes. */
+  public readonly version: eks.KubernetesVersion;
 
   private readonly serviceAccountRoles = new Map<string, iam.Role>();
   private readonly serviceAccountScope: Construct;
@@ -201,6 +206,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     validateEnvName(this.envName);
 
     const version = props.version ?? defaultKubernetesVersion();
+    this.version = version;
     validatePattern('cluster.version', version.version, /^1\.\d{2}$/, `must be a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`);
     const nodeCount = props.nodeCount ?? 2;
     validateInteger('nodeCount', nodeCount, 1, MAX_NODE_COUNT);
@@ -226,12 +232,19 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
     }
 
-    this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
-      enableKeyRotation: true,
-      // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    if (props.secretsKey) {
+      this.secretsKey = props.secretsKey;
+    } else {
+      const secretsKey = new kms.Key(this, 'SecretsKey', {
+        description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
+        enableKeyRotation: true,
+        // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // A key policy statement, changed in place; EKS's own grants (kms:GrantIsForAWSResource) stay allowed.
+      denyGrantsExceptForAwsServices(secretsKey);
+      this.secretsKey = secretsKey;
+    }
 
     // HTTPS only: the Kubernetes API, the EKS and STS APIs, and Helm chart repositories.
     const kubectlSecurityGroup = new ec2.SecurityGroup(this, 'KubectlSecurityGroup', {
@@ -340,7 +353,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       this.serviceAccountRoles.set(`${CONTROLLER_NAMESPACE}/${CONTROLLER_SERVICE_ACCOUNT}`, this.frontend.controllerRole);
     }
 
-    if (props.helloWorld) {
+    this.helloWorld = props.helloWorld ?? false;
+    if (this.helloWorld) {
       const servicePort = frontendOptions.servicePort ?? 80;
       const targetPort = frontendOptions.targetPort ?? servicePort;
       if (this.frontend && targetPort !== HELLO_WORLD_PORT) {

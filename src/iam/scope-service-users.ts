@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IServiceAccountRoleProvider, ServiceUser } from './service-user';
 import { validateEnvName, validateInteger, validatePattern } from '../private/validate';
@@ -59,6 +60,13 @@ export interface ScopeServiceUsersOptions {
    * @default 'scope'
    */
   readonly namespace?: string;
+
+  /**
+   * Customer managed KMS key for the access-key secrets (changes them in place); whoever reads a
+   * secret (e.g. `scope-credentials`) then also needs kms:Decrypt on it.
+   * @default - the AWS managed key aws/secretsmanager
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Props of ScopeServiceUsers. */
@@ -118,6 +126,10 @@ export class ScopeServiceUsers extends Construct {
   public readonly queueReadWriter: ServiceUser;
   /** Environment name these users belong to. */
   public readonly envName: string;
+  /** Kubernetes namespace of the services' service accounts (with `podIdentity`). */
+  public readonly namespace: string;
+  /** Service accounts bound to the Pod Identity roles (`collection`, `query`, `control`); empty without `podIdentity`. */
+  public readonly serviceAccounts: string[];
 
   constructor(scope: Construct, id: string, props: ScopeServiceUsersProps) {
     super(scope, id);
@@ -130,6 +142,8 @@ export class ScopeServiceUsers extends Construct {
       throw new Error('Invalid podIdentity: podIdentity: true needs the cluster prop (e.g. a ScopeCluster) to bind the roles to service accounts.');
     }
     this.envName = props.envName ?? props.reports.envName;
+    this.namespace = namespace;
+    this.serviceAccounts = props.podIdentity ? Object.values(SERVICE_ACCOUNT_NAMES) : [];
     const { reports, queues } = props;
     validateDistinctNames(props.userNames ?? {}, this.envName);
 
@@ -140,6 +154,7 @@ export class ScopeServiceUsers extends Construct {
         createAccessKey: props.createAccessKeys,
         keySerial: props.keySerial,
         secretFields,
+        encryptionKey: props.encryptionKey,
         role: props.podIdentity ? props.cluster?.serviceAccountRole(namespace, SERVICE_ACCOUNT_NAMES[key]) : undefined,
       });
 

@@ -100,10 +100,28 @@ describe('PRODUCTION profile defaults', () => {
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
-    const bucket = onlyResource(prod.template, 'AWS::S3::Bucket');
+    const buckets = prod.template.findResources('AWS::S3::Bucket');
+    const bucket = Object.entries<any>(buckets).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     prod.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  test('hardening defaults: environment key, database monitoring, IAM authentication and log exports, access logs', () => {
+    const keys = Object.keys(prod.template.findResources('AWS::KMS::Key'));
+    expect(keys).toEqual(expect.arrayContaining([expect.stringMatching(/^prodEncryptionKey/)]));
+    const db = onlyResource(prod.template, 'AWS::RDS::DBInstance');
+    expect(db.Properties).toMatchObject({
+      MonitoringInterval: 60,
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      // Not HARDENED: the create-only settings of earlier releases.
+      MasterUsername: 'postgres',
+      Port: '5432',
+    });
+    expect(db.Properties.KmsKeyId).toBeUndefined();
+    const bucket = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /ReportsBucket/.test(id))![1];
+    expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^prodAccessLogsBucket/) }, LogFilePrefix: 'prod-reports/' });
   });
 
   test('zone retained', () => {
@@ -286,9 +304,19 @@ describe('compliance settings (AWS Control Tower, README "Compliance")', () => {
     expect(attributes(prod.template)['deletion_protection.enabled']).toBe('true');
   });
 
+  test('PRODUCTION: load balancer access logs go to the access-log bucket under <envName>-frontend', () => {
+    const [bucketId] = Object.keys(prod.template.findResources('AWS::S3::Bucket')).filter(id => id.includes('AccessLogs'));
+    expect(attributes(prod.template)).toMatchObject({
+      'access_logs.s3.enabled': 'true',
+      'access_logs.s3.bucket': { Ref: bucketId },
+      'access_logs.s3.prefix': 'prod-frontend',
+    });
+  });
+
   test('DEVELOPMENT: neither (cdk destroy removes the load balancer; basic monitoring is free)', () => {
     expect(launchTemplateData(dev.template).Monitoring).toBeUndefined();
     expect(attributes(dev.template)['deletion_protection.enabled']).toBe('false');
+    expect(attributes(dev.template)['access_logs.s3.enabled']).toBeUndefined();
   });
 
   test('props win: cluster.detailedMonitoring and cluster.frontend.deletionProtection', () => {

@@ -20,41 +20,36 @@ const GUARD = path.join(PACKAGE_DIR, 'bin', os.platform() === 'darwin' ? 'macos'
 
 /** Control Tower rules PRODUCTION may fail; each is justified in the README "Compliance" table. */
 const ALLOWED_PRODUCTION = [
-  'cloudwatch_log_group_encrypted_check',
-  'cloudwatch_log_group_retention_period_check',
-  'dynamodb_table_encrypted_kms_check',
   'eks_endpoint_no_public_access_check',
-  'kms_create_grant_aws_service_check',
-  'lambda_inside_vpc_check',
-  'rds_instance_default_admin_check',
-  'rds_instance_enhanced_monitoring_enabled_check',
-  'rds_instance_iam_authentication_enabled_check',
-  'rds_instance_logging_enabled_check',
-  'rds_instance_no_default_ports_check',
-  'rds_storage_encrypted_kms_key_check',
   's3_bucket_default_encryption_kms_check',
   's3_bucket_logging_enabled_check',
   's3_bucket_object_lock_enabled_check',
+  's3_bucket_versioning_enabled_check',
   's3_event_notifications_enabled_check',
-  's3_lifecycle_policy_check',
-  's3_version_lifecycle_policy_check',
 ];
 
 /**
- * Control Tower rules DEVELOPMENT may fail: PRODUCTION's, minus what only PRODUCTION's data-keeping
- * settings trigger, plus what DEVELOPMENT gives up on purpose to stay cheap and removable
- * (README "Profiles").
+ * Control Tower rules DEVELOPMENT may fail: PRODUCTION's, plus what DEVELOPMENT gives up on purpose
+ * to stay cheap and removable by `cdk destroy` (README "Profiles" and "Compliance").
  */
 const ALLOWED_DEVELOPMENT = [
-  ...ALLOWED_PRODUCTION.filter(rule => rule !== 's3_version_lifecycle_policy_check'),
+  ...ALLOWED_PRODUCTION,
+  'cloudwatch_log_group_encrypted_check',
+  'cloudwatch_log_group_retention_period_check',
+  'dynamodb_table_encrypted_kms_check',
   'dynamodb_table_pitr_enabled_check',
   'ec2_launch_template_monitoring_enabled_check',
   'elbv2_deletion_protection_enabled_check',
   'elbv2_logging_enabled_check',
+  'lambda_inside_vpc_check',
   'rds_instance_backup_enabled_check',
+  'rds_instance_default_admin_check',
   'rds_instance_deletion_protection_enabled_check',
+  'rds_instance_enhanced_monitoring_enabled_check',
+  'rds_instance_logging_enabled_check',
   'rds_instance_multi_az_support_check',
-  's3_bucket_versioning_enabled_check',
+  'rds_instance_no_default_ports_check',
+  'rds_storage_encrypted_kms_key_check',
 ];
 
 interface GuardReport {
