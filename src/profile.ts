@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterSupportType } from './cluster/kubernetes-version';
 
@@ -17,7 +18,13 @@ export interface ProfileDefaults {
   readonly natGateways: number;
   readonly vpcFlowLogs: boolean;
   readonly nodeCount: number;
-  readonly nodeInstanceType: ec2.InstanceType;
+  /** Instance types of the node group; several only make sense with Spot capacity. */
+  readonly nodeInstanceTypes: ec2.InstanceType[];
+  readonly nodeCapacityType: eks.CapacityType;
+  /** VPC CNI prefix delegation (managed vpc-cni add-on) with max pods that follow it. */
+  readonly prefixDelegation: boolean;
+  /** Replicas of the AWS Load Balancer Controller. */
+  readonly controllerReplicas: number;
   readonly nodeDetailedMonitoring: boolean;
   readonly frontendDeletionProtection: boolean;
   readonly clusterSupportType: ClusterSupportType;
@@ -85,8 +92,14 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     natGateways: 1,
     vpcFlowLogs: false,
     nodeCount: 2,
-    // 2 vCPU, 2 GiB, 11 pods per node: enough for the system pods and a small app; t3a.medium would cross 200 USD.
-    nodeInstanceType: new ec2.InstanceType('t3a.small'),
+    // Graviton Spot nodes with 4 GiB and prefix delegation: 2 nodes take the whole Scope app plus a
+    // rolling update (>= 24 free pod slots, >= 3 GiB for apps; `npx projen bench`, capacity.test.ts)
+    // under 200 USD a month. Several 4 GiB arm64 types so that Spot finds capacity; the
+    // capacity model counts the worst of them. On-demand t4g.medium would cross 200 USD.
+    nodeInstanceTypes: ['t4g.medium', 'm6g.medium', 'm7g.medium'].map(t => new ec2.InstanceType(t)),
+    nodeCapacityType: eks.CapacityType.SPOT,
+    prefixDelegation: true,
+    controllerReplicas: 1,
     // Detailed (1-minute) EC2 metrics are billed per metric (https://aws.amazon.com/cloudwatch/pricing/): not for dev.
     nodeDetailedMonitoring: false,
     frontendDeletionProtection: false,
@@ -133,7 +146,12 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     natGateways: 3,
     vpcFlowLogs: true,
     nodeCount: 3,
-    nodeInstanceType: new ec2.InstanceType('m7i.large'),
+    nodeInstanceTypes: [new ec2.InstanceType('m7i.large')],
+    nodeCapacityType: eks.CapacityType.ON_DEMAND,
+    // 29 pods per m7i.large are plenty; turning it on would roll the nodes of existing clusters.
+    prefixDelegation: false,
+    // Two replicas spread over nodes with a PodDisruptionBudget: a node rollover never leaves the frontend without one.
+    controllerReplicas: 2,
     nodeDetailedMonitoring: true,
     frontendDeletionProtection: true,
     // Production is never upgraded under the running application by EKS; past the end of standard

@@ -217,14 +217,18 @@ export class ScopeEnvironment extends Construct {
       this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
     }
 
+    const clusterOptions = props.cluster ?? {};
+    const typesGiven = clusterOptions.instanceType !== undefined || clusterOptions.instanceTypes !== undefined;
     this.cluster = new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
-      instanceType: defaults.nodeInstanceType,
+      instanceTypes: typesGiven ? undefined : defaults.nodeInstanceTypes,
+      capacityType: defaults.nodeCapacityType,
+      prefixDelegation: defaults.prefixDelegation,
       detailedMonitoring: defaults.nodeDetailedMonitoring,
       supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
-      ...props.cluster,
-      frontend: this.frontendOptions(props, defaults.frontendDeletionProtection),
+      ...clusterOptions,
+      frontend: this.frontendOptions(props, defaults.frontendDeletionProtection, defaults.controllerReplicas),
       vpc: this.vpc,
       envName,
     });
@@ -323,13 +327,13 @@ export class ScopeEnvironment extends Construct {
   }
 
   /**
-   * The frontend options: the profile's deletion protection, access logs into the access-log
+   * The frontend options: the profile's deletion protection and controller replicas, access logs into the access-log
    * bucket (prefix `<envName>-frontend`), and with `domain.certificate` a TLS
    * listener on 443 with the DNS certificate (port 80 stays unless `cluster.frontend.ports` drops it).
    */
-  private frontendOptions(props: ScopeEnvironmentProps, deletionProtection: boolean): FrontendOptions {
+  private frontendOptions(props: ScopeEnvironmentProps, deletionProtection: boolean, controllerReplicas: number): FrontendOptions {
     const accessLogs = this.accessLogsBucket ? { accessLogsBucket: this.accessLogsBucket, accessLogsPrefix: `${this.envName}-frontend` } : {};
-    const frontend: FrontendOptions = { deletionProtection, ...accessLogs, ...props.cluster?.frontend };
+    const frontend: FrontendOptions = { deletionProtection, controllerReplicas, ...accessLogs, ...props.cluster?.frontend };
     if (!props.domain?.certificate || frontend.enabled === false) return frontend;
     if (frontend.certificate) {
       throw new Error('Invalid cluster.frontend.certificate: domain.certificate already gives the frontend its certificate; '

@@ -471,8 +471,27 @@ export class UsersDatabase extends Construct {
     this.allowFrom(fn, 'PostgreSQL from the bootstrap function');
     // Only the rule just added: the group's other rules (e.g. from the EKS cluster) must not make the bootstrap wait.
     const bootstrapIngress = this.securityGroup.node.children.filter(child => !rulesBefore.has(child));
-    this.secret.grantRead(fn);
-    this.appSecret.grantRead(fn);
+    // Read both secrets. Two things keep the function off the database's creation path (only the
+    // custom resource below needs the database):
+    // - the grant names the master secret itself, not its target attachment (`secret`, same ARN),
+    //   which exists only once the instance does;
+    // - kms:Decrypt goes into the role's own policy, not the key policy: `Secret.grantRead` puts a
+    //   kms:ViaService statement naming the role into the key policy, so the key, the database's
+    //   secret and the database waited for the role, which waits for the NAT routes (VPC function).
+    //   The key policy trusts the account, so the identity policy suffices.
+    const masterSecret = this.instance.node.findChild('Secret') as secretsmanager.ISecret;
+    for (const secret of [masterSecret, this.appSecret]) {
+      iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [secret.secretArn] });
+    }
+    const secretKeys = [...new Set([masterSecret.encryptionKey, this.appSecret.encryptionKey].filter((k): k is kms.IKey => k !== undefined))];
+    if (secretKeys.length > 0) {
+      iam.Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['kms:Decrypt'],
+        resourceArns: secretKeys.map(k => k.keyArn),
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      });
+    }
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:PutSecretValue'], resourceArns: [this.appSecret.secretArn] });
     // PutSecretValue on a secret with a customer managed key needs a data key from it (reading is in grantRead).
     encryptionKey?.grant(fn, 'kms:GenerateDataKey');
@@ -480,14 +499,20 @@ export class UsersDatabase extends Construct {
     // RDS creates the export log group without retention; the bootstrap creates or adopts it with retention and key.
     const stack = Stack.of(this);
     const exportLogGroup = logExports ? `/aws/rds/instance/${this.instance.instanceIdentifier}/postgresql` : undefined;
+    // In a policy of its own that only the custom resource waits for: the log group's name contains
+    // the instance identifier, and in the function's default policy it made the function (and its
+    // VPC network interface) wait for the database's creation.
+    let logGroupPolicy: iam.Policy | undefined;
     if (exportLogGroup) {
       const arn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: exportLogGroup, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-      iam.Grant.addToPrincipal({
-        grantee: fn,
-        actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey'],
-        resourceArns: [arn, `${arn}:*`],
+      logGroupPolicy = new iam.Policy(this, 'BootstrapLogGroupPolicy', {
+        roles: [fn.role!],
+        statements: [new iam.PolicyStatement({
+          actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey'],
+          resources: [arn, `${arn}:*`],
+        })],
       });
-      acknowledge(fn.role!.node.findChild('DefaultPolicy'), {
+      acknowledge(logGroupPolicy, {
         id: `AwsSolutions-IAM5[Resource::${nagValue(fn, arn)}:*]`,
         reason: 'The bootstrap sets retention and the KMS key on exactly one log group, the one RDS exports this instance\'s PostgreSQL '
           + 'logs to; CloudWatch Logs authorizes some actions on the log group ARN with the `:*` suffix. No other log group.',
@@ -519,6 +544,7 @@ export class UsersDatabase extends Construct {
     });
     // The security group rules between function and instance are separate resources: create them first.
     bootstrap.node.addDependency(this.securityGroup.node.defaultChild!, ...bootstrapIngress, securityGroup);
+    if (logGroupPolicy) bootstrap.node.addDependency(logGroupPolicy);
     return bootstrap;
   }
 }

@@ -293,7 +293,8 @@ describe('UsersDatabase', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^DbBootstrapFunctionServiceRole') }],
       PolicyDocument: {
         Statement: [
-          { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: 'DbInstanceSecretAttachmentCDEAF4EB' } },
+          // The master secret itself (same ARN as its attachment), so the function does not wait for the instance.
+          { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^S?DbInstanceSecret[0-9A-F]{8}') } },
           { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: APP_SECRET } },
           { Action: 'secretsmanager:PutSecretValue', Effect: 'Allow', Resource: { Ref: APP_SECRET } },
         ],
