@@ -46,6 +46,8 @@ export interface ProfileDefaults {
   readonly databaseLogExports: boolean;
   /** S3 server access logs of the reports bucket into an access-log bucket. */
   readonly accessLogs: boolean;
+  /** Object events of the reports bucket to the default EventBridge bus (free). */
+  readonly bucketEventBridge: boolean;
   /** Container Insights (amazon-cloudwatch-observability add-on) on the cluster. */
   readonly containerInsights: boolean;
   /** Alarm thresholds of EnvironmentMonitoring (see README "Monitoring"). */
@@ -121,6 +123,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     databaseIamAuthentication: true,
     databaseLogExports: false,
     accessLogs: false,
+    bucketEventBridge: false,
     // Off: enhanced observability is billed per observation plus log ingestion, and its two
     // DaemonSet pods per node (cloudwatch-agent, fluent-bit) take 2 of the 11 pod slots of a t3a.small.
     containerInsights: false,
@@ -172,6 +175,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     databaseIamAuthentication: true,
     databaseLogExports: true,
     accessLogs: true,
+    bucketEventBridge: true,
     containerInsights: true,
     alarms: {
       databaseCpuPercent: 90,

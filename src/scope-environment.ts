@@ -210,12 +210,11 @@ export class ScopeEnvironment extends Construct {
     this.encryptionKey = this.environmentKey(props.encryptionKey, defaults.customerManagedKey, defaults.storageRemovalPolicy);
     const envKey = this.encryptionKey;
 
-    configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey);
-
-    // Before the cluster: the frontend load balancer writes its access logs there too.
+    // Before the cluster, so its frontend load balancer can deliver access logs here too.
     if (props.accessLogs ?? defaults.accessLogs) {
       this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
     }
+    configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey);
 
     const clusterOptions = props.cluster ?? {};
     const typesGiven = clusterOptions.instanceType !== undefined || clusterOptions.instanceTypes !== undefined;
@@ -268,6 +267,7 @@ export class ScopeEnvironment extends Construct {
       versioned: reports.bucket ? undefined : defaults.bucketVersioned,
       encryptionKey: envKey,
       serverAccessLogsBucket: reports.bucket ? undefined : this.accessLogsBucket,
+      eventBridge: reports.bucket ? undefined : defaults.bucketEventBridge,
       ...reports,
       envName,
     });

@@ -132,6 +132,19 @@ describe('PRODUCTION profile defaults', () => {
     expect(db.Properties.KmsKeyId).toBeUndefined();
     const bucket = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^prodAccessLogsBucket/) }, LogFilePrefix: 'prod-reports/' });
+    // Object events go to the default EventBridge bus, set on the bucket itself (no notifications custom resource).
+    expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    prod.template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    const logs = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /AccessLogsBucket/.test(id))![1];
+    expect(logs.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    expect(logs.Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'expire-logs', ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' },
+      { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+    ]);
   });
 
   test('zone retained', () => {

@@ -24,8 +24,6 @@ const ALLOWED_PRODUCTION = [
   's3_bucket_default_encryption_kms_check',
   's3_bucket_logging_enabled_check',
   's3_bucket_object_lock_enabled_check',
-  's3_bucket_versioning_enabled_check',
-  's3_event_notifications_enabled_check',
 ];
 
 /**
@@ -50,6 +48,8 @@ const ALLOWED_DEVELOPMENT = [
   'rds_instance_multi_az_support_check',
   'rds_instance_no_default_ports_check',
   'rds_storage_encrypted_kms_key_check',
+  's3_bucket_versioning_enabled_check',
+  's3_event_notifications_enabled_check',
 ];
 
 interface GuardReport {
