@@ -78,6 +78,11 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
       add(spot ? 'EKS nodes (EC2 Spot, at most on-demand)' : 'EKS nodes (EC2)', `${count} x ${type} at $${onDemand}/h`, count * onDemand * hours);
     }
     add('Node disks (EBS gp3)', `${count} x ${diskGb} GB`, count * diskGb * PRICES.ebsGp3GbMonth);
+    if (launchData?.Monitoring?.Enabled === true) {
+      const metrics = count * PRICES.detailedMonitoringMetricsPerInstance;
+      add('Node detailed monitoring (CloudWatch metrics)', `${count} nodes x ${PRICES.detailedMonitoringMetricsPerInstance} metrics (assumed) x $${PRICES.detailedMonitoringMetricMonth}`,
+        metrics * PRICES.detailedMonitoringMetricMonth);
+    }
   }
 
   const nats = ofType('AWS::EC2::NatGateway').length;

@@ -27,6 +27,7 @@ export const PROD_PROPS: ScopeEnvironmentProps = {
   cluster: { nodeCount: 5, instanceType: new ec2.InstanceType('m7i.large') },
   reports: { tableName: 'prod_reports' },
   users: { podIdentity: true },
-  domain: { zoneName: 'prod.scope.example.com', aliases: [{ name: 'scope.prod.scope.example.com' }] },
+  // certificate: HTTPS on the frontend (https://frontend.prod.scope.example.com/), port 80 kept.
+  domain: { zoneName: 'prod.scope.example.com', aliases: [{ name: 'scope.prod.scope.example.com' }], certificate: true },
   tags: { 'cost-center': 'scope' },
 };

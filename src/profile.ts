@@ -25,6 +25,8 @@ export interface ProfileDefaults {
   readonly prefixDelegation: boolean;
   /** Replicas of the AWS Load Balancer Controller. */
   readonly controllerReplicas: number;
+  readonly nodeDetailedMonitoring: boolean;
+  readonly frontendDeletionProtection: boolean;
   readonly clusterSupportType: ClusterSupportType;
   readonly databaseInstanceType: ec2.InstanceType;
   readonly databaseMultiAz: boolean;
@@ -44,6 +46,8 @@ export interface ProfileDefaults {
   readonly databaseLogExports: boolean;
   /** S3 server access logs of the reports bucket into an access-log bucket. */
   readonly accessLogs: boolean;
+  /** Object events of the reports bucket to the default EventBridge bus (free). */
+  readonly bucketEventBridge: boolean;
   /** Container Insights (amazon-cloudwatch-observability add-on) on the cluster. */
   readonly containerInsights: boolean;
   /** Alarm thresholds of EnvironmentMonitoring (see README "Monitoring"). */
@@ -98,6 +102,9 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     nodeCapacityType: eks.CapacityType.SPOT,
     prefixDelegation: true,
     controllerReplicas: 1,
+    // Detailed (1-minute) EC2 metrics are billed per metric (https://aws.amazon.com/cloudwatch/pricing/): not for dev.
+    nodeDetailedMonitoring: false,
+    frontendDeletionProtection: false,
     // A forgotten dev cluster is upgraded by EKS at the end of standard support, never billed 6x.
     clusterSupportType: ClusterSupportType.STANDARD,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
@@ -116,6 +123,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     databaseIamAuthentication: true,
     databaseLogExports: false,
     accessLogs: false,
+    bucketEventBridge: false,
     // Off: enhanced observability is billed per observation plus log ingestion, and its two
     // DaemonSet pods per node (cloudwatch-agent, fluent-bit) take 2 of the 11 pod slots of a t3a.small.
     containerInsights: false,
@@ -147,6 +155,8 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     prefixDelegation: false,
     // Two replicas spread over nodes with a PodDisruptionBudget: a node rollover never leaves the frontend without one.
     controllerReplicas: 2,
+    nodeDetailedMonitoring: true,
+    frontendDeletionProtection: true,
     // Production is never upgraded under the running application by EKS; past the end of standard
     // support it costs $0.50 per cluster-hour more (~365 USD/month) until upgraded (README "Upgrading Kubernetes").
     clusterSupportType: ClusterSupportType.EXTENDED,
@@ -168,6 +178,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     databaseIamAuthentication: true,
     databaseLogExports: true,
     accessLogs: true,
+    bucketEventBridge: true,
     containerInsights: true,
     alarms: {
       databaseCpuPercent: 90,

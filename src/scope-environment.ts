@@ -1,9 +1,10 @@
-import { CfnOutput, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, Dependable } from 'constructs';
-import { ScopeCluster, ScopeClusterOptions } from './cluster';
+import { FrontendOptions, ScopeCluster, ScopeClusterOptions } from './cluster';
 import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { EnvironmentKey } from './encryption';
@@ -19,6 +20,9 @@ import { validateEnvName, validateTags } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
 import { ReportStore, ReportStoreOptions } from './storage';
+
+/** The HTTPS port: the frontend's TLS listener. */
+const TLS_PORT = 443;
 
 /** Props of ScopeEnvironment. Every option not given comes from the profile (see README "Profiles"). */
 export interface ScopeEnvironmentProps {
@@ -68,8 +72,10 @@ export interface ScopeEnvironmentProps {
   readonly encryptionKey?: EnvironmentKey;
 
   /**
-   * S3 server access logs of the reports bucket into an access-log bucket of the environment
-   * (SSE-S3, logs kept one year). Ignored for the reports if `reports.serverAccessLogsBucket` is given.
+   * S3 server access logs of the reports bucket, and access logs of the frontend load balancer
+   * (prefix `<envName>-frontend`, TLS connections only), into an access-log bucket of the environment
+   * (SSE-S3, logs kept one year). Ignored for the reports if `reports.serverAccessLogsBucket` is given,
+   * for the load balancer if `cluster.frontend.accessLogsBucket` is.
    * @default - on in PRODUCTION, off in DEVELOPMENT
    */
   readonly accessLogs?: boolean;
@@ -194,7 +200,9 @@ export class ScopeEnvironment extends Construct {
       // (the feature flag's default in new apps), which would break the 4-function budget.
       restrictDefaultSecurityGroup: false,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Nothing in the public subnets needs an auto-assigned public IP: NAT gateways have Elastic
+        // IPs, the load balancer its own (AWS Control Tower CT.EC2.PR.11; the subnet is updated in place).
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
     });
@@ -202,6 +210,10 @@ export class ScopeEnvironment extends Construct {
     this.encryptionKey = this.environmentKey(props.encryptionKey, defaults.customerManagedKey, defaults.storageRemovalPolicy);
     const envKey = this.encryptionKey;
 
+    // Before the cluster, so its frontend load balancer can deliver access logs here too.
+    if (props.accessLogs ?? defaults.accessLogs) {
+      this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
+    }
     configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey);
 
     const clusterOptions = props.cluster ?? {};
@@ -211,10 +223,11 @@ export class ScopeEnvironment extends Construct {
       instanceTypes: typesGiven ? undefined : defaults.nodeInstanceTypes,
       capacityType: defaults.nodeCapacityType,
       prefixDelegation: defaults.prefixDelegation,
+      detailedMonitoring: defaults.nodeDetailedMonitoring,
       supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
       ...clusterOptions,
-      frontend: { controllerReplicas: defaults.controllerReplicas, ...clusterOptions.frontend },
+      frontend: this.frontendOptions(props, defaults.frontendDeletionProtection, defaults.controllerReplicas),
       vpc: this.vpc,
       envName,
     });
@@ -248,15 +261,13 @@ export class ScopeEnvironment extends Construct {
     this.database.allowFrom(this.cluster.cluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
 
     const reports = props.reports ?? {};
-    if (props.accessLogs ?? defaults.accessLogs) {
-      this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
-    }
     this.reports = new ReportStore(this, 'Reports', {
       removalPolicy: defaults.storageRemovalPolicy,
       pointInTimeRecovery: reports.table ? undefined : defaults.pointInTimeRecovery,
       versioned: reports.bucket ? undefined : defaults.bucketVersioned,
       encryptionKey: envKey,
       serverAccessLogsBucket: reports.bucket ? undefined : this.accessLogsBucket,
+      eventBridge: reports.bucket ? undefined : defaults.bucketEventBridge,
       ...reports,
       envName,
     });
@@ -335,6 +346,36 @@ export class ScopeEnvironment extends Construct {
     step.node.addDependency(everythingElse);
   }
 
+  /**
+   * The frontend options: the profile's deletion protection and controller replicas, access logs into the access-log
+   * bucket (prefix `<envName>-frontend`), and with `domain.certificate` a TLS
+   * listener on 443 with the DNS certificate (port 80 stays unless `cluster.frontend.ports` drops it).
+   */
+  private frontendOptions(props: ScopeEnvironmentProps, deletionProtection: boolean, controllerReplicas: number): FrontendOptions {
+    const accessLogs = this.accessLogsBucket ? { accessLogsBucket: this.accessLogsBucket, accessLogsPrefix: `${this.envName}-frontend` } : {};
+    const frontend: FrontendOptions = { deletionProtection, controllerReplicas, ...accessLogs, ...props.cluster?.frontend };
+    if (!props.domain?.certificate || frontend.enabled === false) return frontend;
+    if (frontend.certificate) {
+      throw new Error('Invalid cluster.frontend.certificate: domain.certificate already gives the frontend its certificate; '
+        + 'set only one of them.');
+    }
+    const ports = frontend.ports ?? [80, 443];
+    if (!ports.includes(TLS_PORT)) {
+      throw new Error(`Invalid cluster.frontend.ports [${ports.join(', ')}]: domain.certificate serves HTTPS on port ${TLS_PORT}; `
+        + `include ${TLS_PORT} (e.g. [${TLS_PORT}] for HTTPS only or [80, ${TLS_PORT}]) or turn domain.certificate off.`);
+    }
+    // EnvironmentDns creates the certificate (it needs the zone, and the DNS records need the load
+    // balancer, so DNS comes after the cluster); the listener takes its ARN, resolved at synth time
+    // to a reference, so CloudFormation creates the certificate before the listener.
+    const certificate = acm.Certificate.fromCertificateArn(this, 'FrontendCertificate', Lazy.string({
+      produce: () => {
+        if (!this.dns?.certificate) throw new Error('domain.certificate: EnvironmentDns did not create the certificate.');
+        return this.dns.certificate.certificateArn;
+      },
+    }));
+    return { ...frontend, ports, certificate };
+  }
+
   /** The environment key: created, given (with the statements the library needs added to it), or none. */
   private environmentKey(choice: EnvironmentKey | undefined, createByDefault: boolean, removalPolicy: RemovalPolicy): kms.IKey | undefined {
     if (choice !== undefined && !(choice instanceof EnvironmentKey)) {
@@ -388,7 +429,8 @@ export class ScopeEnvironment extends Construct {
     const frontend = this.cluster.frontend;
     if (frontend) {
       const host = this.dns?.frontendName ?? frontend.loadBalancer.loadBalancerDnsName;
-      output('FrontendUrl', `http://${host}/`, 'URL of the frontend load balancer');
+      const scheme = frontend.ports.includes(TLS_PORT) ? 'https' : 'http';
+      output('FrontendUrl', `${scheme}://${host}/`, 'URL of the frontend load balancer');
     }
     // Without delegation EnvironmentDns already outputs the name servers with what to add where.
     const delegated = domain?.parentZone !== undefined || domain?.delegation !== undefined;

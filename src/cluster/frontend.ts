@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
@@ -59,6 +60,28 @@ export interface FrontendEndpointOptions {
    * @default - no TLS listener
    */
   readonly certificate?: acm.ICertificate;
+
+  /**
+   * Deletion protection of the load balancer. While it is on, `cdk destroy` (and any change that
+   * replaces the load balancer) fails at the load balancer: turn it off and deploy first.
+   * @default false (ScopeEnvironment: true in PRODUCTION)
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * S3 bucket for the load balancer's access logs (same region; SSE-S3 or a customer managed KMS
+   * key that lets `delivery.logs.amazonaws.com` use it). A Network Load Balancer logs TLS
+   * connections only, so logs appear only with a listener on 443. The bucket policy gets the
+   * log delivery statements of the Elastic Load Balancing documentation.
+   * @default - no access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the access logs in `accessLogsBucket` (without `AWSLogs`, no leading or trailing slash).
+   * @default 'frontend'
+   */
+  readonly accessLogsPrefix?: string;
 
   /**
    * Version of the `aws-load-balancer-controller` Helm chart (https://aws.github.io/eks-charts).
@@ -127,6 +150,8 @@ export class FrontendEndpoint extends Construct {
   public readonly servicePort: number;
   /** Port the pods listen on (the target group's port). */
   public readonly targetPort: number;
+  /** Listener ports of the load balancer (443 is the TLS listener). */
+  public readonly ports: number[];
 
   constructor(scope: Construct, id: string, props: FrontendEndpointProps) {
     super(scope, id);
@@ -137,6 +162,7 @@ export class FrontendEndpoint extends Construct {
     this.servicePort = props.servicePort ?? 80;
     this.targetPort = props.targetPort ?? this.servicePort;
     const ports = props.ports ?? [80];
+    this.ports = ports;
     validateNamespace('frontend.namespace', this.namespace);
     validateServiceAccountName('frontend.serviceName', this.serviceName);
     validateInteger('frontend.servicePort', this.servicePort, 1, 65535);
@@ -159,8 +185,14 @@ export class FrontendEndpoint extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroups: [this.securityGroup],
       crossZoneEnabled: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
     this.loadBalancer = nlb;
+    if (props.accessLogsBucket) {
+      logAccessLogs(nlb, props.accessLogsBucket, props.accessLogsPrefix ?? 'frontend');
+    } else if (props.accessLogsPrefix !== undefined) {
+      throw new Error('Invalid frontend.accessLogsPrefix: it applies only with frontend.accessLogsBucket.');
+    }
 
     // The controller's webhook rejects a changed targetGroupARN on an existing TargetGroupBinding
     // and a second binding on one target group, and Port is create-only on the target group: so
@@ -305,11 +337,13 @@ export class FrontendEndpoint extends Construct {
       reason: 'Security group of the internet-facing frontend load balancer: it admits 0.0.0.0/0 only on the listener ports '
         + '(frontend.ports, default 80), which is what a public web entry point is for; its only egress is the target port to the cluster security group.',
     });
-    acknowledge(nlb.node.defaultChild as CfnResource, {
-      id: 'AwsSolutions-ELB2',
-      reason: 'Network Load Balancer access logs cover TLS listeners only (plain TCP listeners log nothing) and need an S3 bucket with a '
-        + 'log delivery policy per environment; connections are recorded by VPC flow logs (on in the PRODUCTION profile) instead.',
-    });
+    if (!props.accessLogsBucket) {
+      acknowledge(nlb.node.defaultChild as CfnResource, {
+        id: 'AwsSolutions-ELB2',
+        reason: 'Access logs are off (frontend.accessLogsBucket not given): Network Load Balancer access logs cover TLS listeners only '
+          + 'and need an S3 bucket with a log delivery policy; ScopeEnvironment turns them on in PRODUCTION. Connections are recorded by VPC flow logs.',
+      });
+    }
     acknowledge(this.controllerRole.node.findChild('DefaultPolicy'), ...['Action::elasticloadbalancing:Describe*', 'Action::ec2:Describe*', 'Resource::*'].map(finding => ({
       id: `AwsSolutions-IAM5[${finding}]`,
       reason: 'AWS Load Balancer Controller (Pod Identity role of kube-system/aws-load-balancer-controller): it reads target groups, '
@@ -357,4 +391,43 @@ function validateListenerPorts(ports: number[], certificate: acm.ICertificate | 
   if (!tls && certificate) {
     throw new Error(`Invalid frontend.certificate: it is used only by a TLS listener on port 443; add 443 to frontend.ports (now [${ports.join(', ')}]).`);
   }
+}
+
+/**
+ * Access logs of `nlb` into `bucket` under `prefix`, with the bucket policy of "Enable access logs
+ * for your Network Load Balancer" (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html):
+ * the log delivery service of this account and region only. (`logAccessLogs` of aws-cdk-lib also
+ * grants the regional ELB account, which only Application and Classic Load Balancers use, and
+ * needs the region at synth time.)
+ */
+function logAccessLogs(nlb: elbv2.NetworkLoadBalancer, bucket: s3.IBucket, prefix: string): void {
+  validatePattern('frontend.accessLogsPrefix', prefix, /^(?!.*AWSLogs)[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+    'must be S3 key characters without a leading or trailing slash, and must not contain AWSLogs');
+  const stack = Stack.of(nlb);
+  nlb.setAttribute('access_logs.s3.enabled', 'true');
+  nlb.setAttribute('access_logs.s3.bucket', bucket.bucketName);
+  nlb.setAttribute('access_logs.s3.prefix', prefix);
+  const delivery = new iam.ServicePrincipal('delivery.logs.amazonaws.com');
+  const conditions = {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*' }) },
+  };
+  const statements = [
+    new iam.PolicyStatement({ sid: 'FrontendAccessLogsAclCheck', principals: [delivery], actions: ['s3:GetBucketAcl'], resources: [bucket.bucketArn], conditions }),
+    new iam.PolicyStatement({
+      sid: 'FrontendAccessLogsWrite',
+      principals: [delivery],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${prefix}/AWSLogs/${stack.account}/*`)],
+      conditions: { ...conditions, StringEquals: { ...conditions.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    }),
+  ];
+  if (!statements.map(statement => bucket.addToResourcePolicy(statement).statementAdded).every(added => added)) {
+    Annotations.of(nlb).addWarningV2('cdk-scope-environment:frontendAccessLogsPolicy',
+      'frontend.accessLogsBucket: the bucket is imported, so its policy cannot be changed here; it must already let '
+      + `delivery.logs.amazonaws.com put objects under ${prefix}/AWSLogs/${stack.account}/, or the deployment fails at the load balancer.`);
+  }
+  // Elastic Load Balancing checks the bucket policy when access logging is turned on.
+  const policy = bucket.policy?.node.defaultChild;
+  if (policy) nlb.node.addDependency(policy);
 }

@@ -122,6 +122,13 @@ export interface ScopeClusterOptions {
   readonly nodeDiskSize?: number;
 
   /**
+   * Detailed (1-minute) CloudWatch monitoring of the nodes. Changing it writes a new launch
+   * template version, which the managed node group rolls out node by node (drained first).
+   * @default false (ScopeEnvironment: true in PRODUCTION)
+   */
+  readonly detailedMonitoring?: boolean;
+
+  /**
    * IAM roles that get cluster-admin access (access entry with AmazonEKSClusterAdminPolicy,
    * cluster scope). The first one is used in the `kubeconfigCommand`.
    * @default - none
@@ -257,7 +264,15 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     if (props.vpc && props.availabilityZones) {
       throw new Error('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
     }
-    this.vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, 2, props.availabilityZones, 'availabilityZones'), { natGateways: 1 });
+    if (props.vpc === undefined) {
+      const vpc = newVpc(this, 'Vpc', chooseAvailabilityZones(this, 2, props.availabilityZones, 'availabilityZones'), { natGateways: 1 });
+      // Nothing in the public subnets needs an auto-assigned public IP (NAT gateways have Elastic
+      // IPs, the load balancer its own); the subnet is updated in place.
+      for (const subnet of vpc.publicSubnets) (subnet.node.defaultChild as ec2.CfnSubnet).mapPublicIpOnLaunch = false;
+      this.vpc = vpc;
+    } else {
+      this.vpc = props.vpc;
+    }
     const nodeSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     if (this.vpc.privateSubnets.length === 0) {
       throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
@@ -277,6 +292,14 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       this.secretsKey = secretsKey;
     }
 
+    // HTTPS only: the Kubernetes API, the EKS and STS APIs, and Helm chart repositories.
+    const kubectlSecurityGroup = new ec2.SecurityGroup(this, 'KubectlSecurityGroup', {
+      vpc: this.vpc,
+      description: `kubectl/helm functions of the ${this.envName} Scope cluster: HTTPS out only`,
+      allowAllOutbound: false,
+    });
+    kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Kubernetes API, AWS APIs and Helm repositories');
+
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version,
       vpc: this.vpc,
@@ -291,8 +314,25 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
         eks.ClusterLoggingTypes.AUDIT,
         eks.ClusterLoggingTypes.AUTHENTICATOR,
       ],
-      kubectlProviderOptions: { kubectlLayer: kubectlLayerFor(this, 'KubectlLayer', version, props.kubectlLayer) },
+      kubectlProviderOptions: {
+        kubectlLayer: kubectlLayerFor(this, 'KubectlLayer', version, props.kubectlLayer),
+        // The kubectl functions run in the node subnets (egress through NAT) with a security group
+        // of their own: AWS Control Tower (CT.LAMBDA.PR.3) accepts only a security group of the
+        // template, not the cluster security group EKS creates (a GetAtt).
+        privateSubnets: this.vpc.selectSubnets(nodeSubnets).subnets,
+        securityGroups: [kubectlSecurityGroup],
+      },
     });
+    // The Kubernetes API (private endpoint, cluster security group) admits the kubectl functions.
+    const kubectlIngress = new ec2.CfnSecurityGroupIngress(this, 'KubectlToApi', {
+      groupId: this.cluster.clusterSecurityGroupId,
+      sourceSecurityGroupId: kubectlSecurityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: 'kubectl provider to the Kubernetes API',
+    });
+    this.cluster.kubectlProvider?.node.addDependency(kubectlIngress);
     // aws-eks-v2 2.257 has no upgrade-policy prop. Without it CloudFormation defaults to EXTENDED
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-upgradepolicy.html);
     // changing it is "Update requires: No interruption".
@@ -320,6 +360,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     const launchTemplate = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
+      // Left out when off, so templates of existing clusters (and their nodes) stay as they are.
+      detailedMonitoring: props.detailedMonitoring ? true : undefined,
       blockDevices: [{
         deviceName: '/dev/xvda',
         volume: ec2.BlockDeviceVolume.ebs(nodeDiskSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),

@@ -555,7 +555,9 @@ export class UsersDatabase extends Construct {
     }
 
     // Provider framework, onEvent only: 2 Lambda functions (the handler and the framework).
-    const provider = new cr.Provider(this, 'BootstrapProvider', { onEventHandler: fn, logGroup });
+    // The framework function runs in the VPC too (AWS Control Tower CT.LAMBDA.PR.3); it calls the
+    // Lambda API and CloudFormation's response URL over HTTPS, which the security group allows.
+    const provider = new cr.Provider(this, 'BootstrapProvider', { onEventHandler: fn, logGroup, vpc, vpcSubnets, securityGroups: [securityGroup] });
     acknowledgeManagedPolicies(fn.role);
     acknowledgeRuntime(fn, 'Bootstrap handler: Node.js 22 is the runtime the package bundles and tests the handler for (an LTS runtime '
       + 'supported by Lambda); it runs only during deployments, inside the VPC, with access to two secrets and the database port only.');

@@ -99,7 +99,9 @@ export interface EnvironmentDnsOptions {
 
   /**
    * Request an ACM certificate for the frontend name and the alias names, validated through DNS.
-   * The deployment waits until the zone is delegated (see the synth warning).
+   * The deployment waits until the zone is delegated (see the synth warning). In ScopeEnvironment
+   * the frontend load balancer serves HTTPS on port 443 with it (port 80 stays unless
+   * `cluster.frontend.ports` leaves it out) and `FrontendUrl` is `https://frontend.<zone>/`.
    * @default false
    */
   readonly certificate?: boolean;

@@ -90,7 +90,10 @@ export class ServiceUser extends Construct {
       'IAM user names are 1 to 64 characters of letters, digits and _+=,.@-');
     validateInteger('keySerial', props.keySerial, 0);
 
-    this.group = new iam.Group(this, 'Group');
+    // path '/' is IAM's default: it only gives the group a Properties block, without which the
+    // Control Tower rules CT.IAM.PR.1/PR.2 cannot evaluate the group and fail it. Path is
+    // updated in place (UpdateGroup), so existing groups are kept.
+    this.group = new iam.Group(this, 'Group', { path: '/' });
     this.user = new iam.User(this, 'User', { userName: props.userName, groups: [this.group] });
     this.role = props.role;
 

@@ -20,9 +20,31 @@ export function createAccessLogBucket(scope: Construct, id: string, removalPolic
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     enforceSSL: true,
-    lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    // Versioned (CT.S3.PR.11) so a log object cannot be overwritten unnoticed; logs are written once,
+    // so the only old versions are those expiry leaves behind, removed a day later.
+    versioned: true,
+    lifecycleRules: [
+      {
+        id: 'expire-logs',
+        expiration: Duration.days(365),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      },
+      { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+    ],
     removalPolicy,
     autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
   });
+  sendEventsToEventBridge(bucket);
   return bucket;
+}
+
+/**
+ * S3 sends the bucket's object events to the account's default EventBridge bus (CT.S3.PR.4), for
+ * rules the user may add (e.g. an alert on deleted reports). Set on the CloudFormation resource:
+ * aws-cdk-lib's `eventBridgeEnabled` would manage it through a custom-resource Lambda function.
+ * Delivering AWS service events to the default bus is free (EventBridge pricing).
+ */
+export function sendEventsToEventBridge(bucket: s3.IBucket): void {
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 }

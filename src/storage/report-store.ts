@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { sendEventsToEventBridge } from '../private/access-logs';
 import { acknowledge, nagValue } from '../private/nag';
 import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -85,6 +86,14 @@ export interface ReportStoreOptions {
    * @default - no server access logs (object-level access can be audited with CloudTrail S3 data events)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Send the bucket's object events (created, deleted, ...) to the account's default EventBridge
+   * bus, for rules you add. Free; changes the bucket in place. Not together with aws-cdk-lib's
+   * `bucket.addEventNotification()` (both manage the bucket's notification configuration).
+   * @default false (the PRODUCTION profile turns it on)
+   */
+  readonly eventBridge?: boolean;
 
   /**
    * Use this table instead of creating one (table options are then ignored).
@@ -217,7 +226,7 @@ export class ReportStore extends Construct {
 
   private createBucket(props: ReportStoreOptions, removalPolicy: RemovalPolicy): s3.Bucket {
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
-    return new s3.Bucket(this, 'Bucket', {
+    const bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
@@ -232,6 +241,8 @@ export class ReportStore extends Construct {
       removalPolicy,
       autoDeleteObjects: destroy,
     });
+    if (props.eventBridge) sendEventsToEventBridge(bucket);
+    return bucket;
   }
 }
 
@@ -267,8 +278,8 @@ function validateProps(props: ReportStoreProps): void {
     throw new Error('Invalid table: an existing table was given, so tableName, billing and pointInTimeRecovery cannot be set.');
   }
   if (props.bucket && (props.bucketName || props.versioned !== undefined || props.reportExpiration || props.noncurrentVersionExpiration
-    || props.serverAccessLogsBucket)) {
-    throw new Error('Invalid bucket: an existing bucket was given, so bucketName, versioned, reportExpiration, noncurrentVersionExpiration '
-      + 'and serverAccessLogsBucket cannot be set.');
+    || props.serverAccessLogsBucket || props.eventBridge !== undefined)) {
+    throw new Error('Invalid bucket: an existing bucket was given, so bucketName, versioned, reportExpiration, noncurrentVersionExpiration, '
+      + 'serverAccessLogsBucket and eventBridge cannot be set.');
   }
 }

@@ -3,13 +3,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FrontendEndpoint, FrontendEndpointOptions } from '../../src/cluster';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const CERT_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 /** A FrontendEndpoint on a plain aws-eks-v2 cluster (it does not need a ScopeCluster). */
-function build(options: FrontendEndpointOptions & { withCertificate?: boolean } = {}) {
+function build(options: FrontendEndpointOptions & { withCertificate?: boolean; withLogBucket?: boolean } = {}) {
   const stack = new Stack(new App(), 'Stack', { env: ENV });
   const cluster = new eks.Cluster(stack, 'Cluster', {
     version: eks.KubernetesVersion.V1_34,
@@ -17,9 +18,10 @@ function build(options: FrontendEndpointOptions & { withCertificate?: boolean } 
     defaultCapacity: 0,
     kubectlProviderOptions: { kubectlLayer: new KubectlV34Layer(stack, 'Kubectl') },
   });
-  const { withCertificate, ...rest } = options;
+  const { withCertificate, withLogBucket, ...rest } = options;
   const certificate = withCertificate ? acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN) : undefined;
-  const frontend = new FrontendEndpoint(stack, 'Frontend', { ...rest, certificate, cluster });
+  const accessLogsBucket = withLogBucket ? new s3.Bucket(stack, 'Logs') : undefined;
+  const frontend = new FrontendEndpoint(stack, 'Frontend', { ...rest, certificate, accessLogsBucket, cluster });
   return { stack, frontend, template: () => Template.fromStack(stack) };
 }
 
@@ -74,8 +76,51 @@ describe('FrontendEndpoint', () => {
     expect(FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION).toBe('1.14.0');
   });
 
+  const lbAttributes = (template: Template): Record<string, string> => {
+    const [lb] = Object.values<any>(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    return Object.fromEntries((lb.Properties.LoadBalancerAttributes ?? []).map((a: any) => [a.Key, a.Value]));
+  };
+
+  test('by default: no deletion protection and no access logs', () => {
+    const attributes = lbAttributes(build().template());
+    expect(attributes['deletion_protection.enabled']).toBe('false');
+    expect(attributes['access_logs.s3.enabled']).toBeUndefined();
+  });
+
+  test('deletionProtection turns on the load balancer attribute', () => {
+    expect(lbAttributes(build({ deletionProtection: true }).template())['deletion_protection.enabled']).toBe('true');
+  });
+
+  test('accessLogsBucket: access logs under the prefix, written only by the log delivery service of this account', () => {
+    const { template } = build({ withLogBucket: true, ports: [443], withCertificate: true });
+    const t = template();
+    const [bucketId] = Object.keys(t.findResources('AWS::S3::Bucket'));
+    expect(lbAttributes(t)).toMatchObject({
+      'access_logs.s3.enabled': 'true',
+      'access_logs.s3.bucket': { Ref: bucketId },
+      'access_logs.s3.prefix': 'frontend',
+    });
+    const [[policyId, policy]] = Object.entries<any>(t.findResources('AWS::S3::BucketPolicy'));
+    const statements = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Principal?.Service === 'delivery.logs.amazonaws.com');
+    expect(statements.map((st: any) => st.Action).sort()).toEqual(['s3:GetBucketAcl', 's3:PutObject']);
+    for (const st of statements) {
+      expect(st.Condition.StringEquals['aws:SourceAccount']).toBe(ENV.account);
+      expect(st.Condition.ArnLike['aws:SourceArn']).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${ENV.region}:${ENV.account}:*`]] });
+    }
+    const put = statements.find((st: any) => st.Action === 's3:PutObject');
+    expect(JSON.stringify(put.Resource)).toContain(`/frontend/AWSLogs/${ENV.account}/*`);
+    expect(put.Condition.StringEquals['s3:x-amz-acl']).toBe('bucket-owner-full-control');
+    // Nothing for the regional ELB accounts (Application and Classic Load Balancers only).
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toContain(':root');
+    const [lb] = Object.values<any>(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    expect(lb.DependsOn).toContain(policyId);
+  });
+
   test.each([
     [{ ports: [] }, 'Invalid frontend.ports []: give at least one listener port'],
+    [{ accessLogsPrefix: 'lb' }, 'Invalid frontend.accessLogsPrefix: it applies only with frontend.accessLogsBucket.'],
+    [{ accessLogsPrefix: 'AWSLogs/x', withLogBucket: true }, "Invalid frontend.accessLogsPrefix 'AWSLogs/x'"],
+    [{ accessLogsPrefix: '/lb/', withLogBucket: true }, "Invalid frontend.accessLogsPrefix '/lb/'"],
     [{ ports: [80, 80] }, 'Invalid frontend.ports [80, 80]: each port may appear only once.'],
     [{ ports: [0] }, 'Invalid frontend.ports 0: must be a whole number from 1 to 65535.'],
     [{ servicePort: 70000 }, 'Invalid frontend.servicePort 70000: must be a whole number from 1 to 65535.'],

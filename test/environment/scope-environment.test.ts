@@ -1,5 +1,6 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { transitiveDependencies } from './template-graph';
 import { EnvironmentProfile, ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
@@ -134,6 +135,19 @@ describe('PRODUCTION profile defaults', () => {
     expect(db.Properties.KmsKeyId).toBeUndefined();
     const bucket = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^prodAccessLogsBucket/) }, LogFilePrefix: 'prod-reports/' });
+    // Object events go to the default EventBridge bus, set on the bucket itself (no notifications custom resource).
+    expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    prod.template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    const logs = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /AccessLogsBucket/.test(id))![1];
+    expect(logs.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    expect(logs.Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'expire-logs', ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' },
+      { Id: 'remove-expired-delete-markers', ExpiredObjectDeleteMarker: true, Status: 'Enabled' },
+    ]);
   });
 
   test('zone retained', () => {
@@ -296,7 +310,122 @@ describe('bad input', () => {
     ['construct id that is not a valid env name', 'Prod', {}, /Invalid envName \(defaulted from the construct id\) 'Prod'/],
     ['envName too long', 'x', { envName: 'a'.repeat(21) }, /Invalid envName 'a{21}'/],
     ['envName starting with a digit', 'x', { envName: '1prod' }, /Invalid envName '1prod'/],
+    ['domain.certificate without port 443', 'x', { domain: { zoneName: 'x.example.com', certificate: true }, cluster: { frontend: { ports: [80] } } },
+      /Invalid cluster\.frontend\.ports \[80\]: domain\.certificate serves HTTPS on port 443; include 443/],
+    ['domain.certificate and a frontend certificate', 'x', {
+      domain: { zoneName: 'x.example.com', certificate: true },
+      cluster: { frontend: { ports: [443], certificate: acm.Certificate.fromCertificateArn(new Stack(), 'C', 'arn:aws:acm:eu-west-1:111111111111:certificate/x') } },
+    }, /Invalid cluster\.frontend\.certificate: domain\.certificate already gives the frontend its certificate/],
   ])('%s', (_name, id, props, message) => {
     expect(() => synth(props, id)).toThrow(message);
+  });
+});
+
+describe('compliance settings (AWS Control Tower, README "Compliance")', () => {
+  const attributes = (template: Template): Record<string, string> => {
+    const lb = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    return Object.fromEntries(lb.Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
+  };
+  const launchTemplateData = (template: Template) => onlyResource(template, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData;
+
+  test('PRODUCTION: detailed monitoring on the nodes and deletion protection on the load balancer', () => {
+    expect(launchTemplateData(prod.template).Monitoring).toEqual({ Enabled: true });
+    expect(attributes(prod.template)['deletion_protection.enabled']).toBe('true');
+  });
+
+  test('PRODUCTION: load balancer access logs go to the access-log bucket under <envName>-frontend', () => {
+    const [bucketId] = Object.keys(prod.template.findResources('AWS::S3::Bucket')).filter(id => id.includes('AccessLogs'));
+    expect(attributes(prod.template)).toMatchObject({
+      'access_logs.s3.enabled': 'true',
+      'access_logs.s3.bucket': { Ref: bucketId },
+      'access_logs.s3.prefix': 'prod-frontend',
+    });
+  });
+
+  test('DEVELOPMENT: neither (cdk destroy removes the load balancer; basic monitoring is free)', () => {
+    expect(launchTemplateData(dev.template).Monitoring).toBeUndefined();
+    expect(attributes(dev.template)['deletion_protection.enabled']).toBe('false');
+    expect(attributes(dev.template)['access_logs.s3.enabled']).toBeUndefined();
+  });
+
+  test('props win: cluster.detailedMonitoring and cluster.frontend.deletionProtection', () => {
+    const { template } = synth({ profile: EnvironmentProfile.PRODUCTION, cluster: { detailedMonitoring: false, frontend: { deletionProtection: false } } }, 'plain');
+    expect(launchTemplateData(template).Monitoring).toBeUndefined();
+    expect(attributes(template)['deletion_protection.enabled']).toBe('false');
+  });
+
+  test.each([['DEVELOPMENT', dev], ['PRODUCTION', prod]])('%s: public subnets assign no public IPs', (_, env) => {
+    const publicSubnets = Object.values<any>(env.template.findResources('AWS::EC2::Subnet'))
+      .filter(subnet => subnet.Properties.Tags.some((t: any) => t.Key === 'aws-cdk:subnet-type' && t.Value === 'Public'));
+    expect(publicSubnets.length).toBeGreaterThanOrEqual(2);
+    for (const subnet of publicSubnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+  });
+
+  test('the kubectl functions run in the VPC with their own security group, which the Kubernetes API admits on 443 only', () => {
+    const t = prod.template;
+    const [sgId] = Object.entries<any>(t.findResources('AWS::EC2::SecurityGroup'))
+      .find(([, sg]) => sg.Properties.GroupDescription.startsWith('kubectl/helm functions'))!;
+    const kubectlFunctions = Object.values<any>(t.findResources('AWS::Lambda::Function'))
+      .filter(fn => JSON.stringify(fn.Properties.VpcConfig?.SecurityGroupIds ?? []).includes(sgId));
+    expect(kubectlFunctions).toHaveLength(2);
+    const [clusterId] = Object.keys(t.findResources('AWS::EKS::Cluster'));
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [clusterId, 'ClusterSecurityGroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^kubectl/helm functions'),
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+    });
+  });
+
+  test('every Lambda function of PRODUCTION runs in the VPC, and there are at most 4', () => {
+    const functions = Object.entries<any>(prod.template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeLessThanOrEqual(4);
+    expect(functions.filter(([, fn]) => !fn.Properties.VpcConfig?.SubnetIds).map(([id]) => id)).toEqual([]);
+  });
+});
+
+describe('HTTPS frontend (domain.certificate)', () => {
+  const https = synth({ domain: { zoneName: 'tls.scope.example.com', certificate: true }, cluster: { helloWorld: true } }, 'tls');
+  const outputs = https.template.toJSON().Outputs as Record<string, any>;
+
+  test('the load balancer serves TLS on 443 with the DNS certificate and keeps port 80, both to the one target group', () => {
+    const [certId] = Object.keys(https.template.findResources('AWS::CertificateManager::Certificate'));
+    const [tgId] = Object.keys(https.template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+    https.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'TLS',
+      Certificates: [{ CertificateArn: { Ref: certId } }],
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: tgId } }],
+    });
+    https.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'TCP' });
+    https.template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+    https.template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'frontend.tls.scope.example.com' });
+  });
+
+  test('FrontendUrl is https://frontend.<zone>/', () => {
+    const [, url] = Object.entries(outputs).find(([id]) => id.startsWith('tlsFrontendUrl'))!;
+    expect(url.Value).toBe('https://frontend.tls.scope.example.com/');
+  });
+
+  test('cluster.frontend.ports [443] drops plain HTTP', () => {
+    const { template } = synth({ domain: { zoneName: 'tls.scope.example.com', certificate: true }, cluster: { frontend: { ports: [443] } } }, 'tlsonly');
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'TLS' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Frontend load balancer'),
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })],
+    });
+  });
+
+  test('without a frontend the certificate is still made, and nothing else changes', () => {
+    const { template } = synth({ domain: { zoneName: 'tls.scope.example.com', certificate: true }, cluster: { frontend: { enabled: false } } }, 'nofront');
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 0);
   });
 });

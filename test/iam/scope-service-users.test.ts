@@ -87,7 +87,8 @@ describe('users and groups', () => {
   test.each(cases)('%s: its group holds exactly the reference policy', (_name, su, _userName, statements) => {
     const groupId = stack.getLogicalId(su.group.node.defaultChild as iam.CfnGroup);
     const group = template.toJSON().Resources[groupId];
-    expect(group.Properties ?? {}).toEqual({}); // no inline or managed policies on the group itself
+    // No inline or managed policies on the group itself; Path '/' (IAM's default) lets the Control Tower IAM rules evaluate it.
+    expect(group.Properties).toEqual({ Path: '/' });
     const policies = policiesOf(template, 'Groups', groupId);
     expect(policies).toHaveLength(1);
     expect(policies[0].Properties.Groups).toEqual([{ Ref: groupId }]);

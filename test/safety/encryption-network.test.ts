@@ -236,8 +236,9 @@ describe.each(TEMPLATES)('%s', (_, template) => {
     });
 
     test('nothing is open to 0.0.0.0/0 or ::/0 except the frontend load balancer on its listener ports', () => {
-      const listenerPorts = resources('AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => l.Properties.Port);
-      expect(listenerPorts).toEqual([80]);
+      // HTTP, plus HTTPS where the domain has a certificate (the example's prod).
+      const listenerPorts = resources('AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => l.Properties.Port).sort();
+      expect(listenerPorts).toEqual(resources('AWS::CertificateManager::Certificate').length ? [443, 80] : [80]);
       const open: string[] = [];
       const check = (groupId: string, rule: any) => {
         if (rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0') open.push(`${groupId} ${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`);
@@ -246,7 +247,7 @@ describe.each(TEMPLATES)('%s', (_, template) => {
         for (const rule of group.Properties.SecurityGroupIngress ?? []) check(id, rule);
       }
       for (const [, rule] of resources('AWS::EC2::SecurityGroupIngress')) check(rule.Properties.GroupId['Fn::GetAtt']?.[0] ?? json(rule.Properties.GroupId), rule.Properties);
-      expect(open).toEqual([expect.stringMatching(/^[A-Za-z0-9]*FrontendSecurityGroup[A-Za-z0-9]* tcp 80-80$/)]);
+      expect(open.sort()).toEqual(listenerPorts.map(port => expect.stringMatching(new RegExp(`^[A-Za-z0-9]*FrontendSecurityGroup[A-Za-z0-9]* tcp ${port}-${port}$`))));
     });
   });
 });

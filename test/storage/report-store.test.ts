@@ -105,6 +105,14 @@ describe('ReportStore bucket', () => {
     });
   });
 
+  test('eventBridge: object events to the default bus, on the bucket resource itself (no custom resource); off by default', () => {
+    const on = build({ eventBridge: true }).template();
+    on.hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
+    on.resourceCountIs('Custom::S3BucketNotifications', 0);
+    on.resourceCountIs('AWS::Lambda::Function', 0);
+    build().template().hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: Match.absent() });
+  });
+
   test('without versioning or expiry only incomplete uploads are cleaned up; noncurrentVersionExpiration is configurable', () => {
     build().template().hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [{ Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }] },
