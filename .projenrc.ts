@@ -164,6 +164,12 @@ example.exec('rm -rf example/cdk.out');
 example.exec('ts-node --project tsconfig.dev.json example/app.ts');
 example.exec('ts-node --project tsconfig.dev.json example/summary.ts example/cdk.out');
 
+// ---- README "What a change does": generated from the replacement matrix ---------------------------
+project.addTask('lifecycle:table', {
+  description: 'Rewrite the README table "What a change does" from test/lifecycle/matrix.ts (the replacement matrix test checks it)',
+  exec: 'ts-node --project tsconfig.dev.json test/lifecycle/write-table.ts',
+});
+
 // ---- benchmarks: synth time, scale, footprint, deploy critical path, cost -----------------------
 const bench = project.addTask('bench', {
   description: 'Run benchmarks/run.ts: prints the tables and writes benchmarks/results.json',

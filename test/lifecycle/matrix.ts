@@ -1,0 +1,344 @@
+/**
+ * The replacement matrix: realistic edits of the example environments, each synthesized before
+ * and after and compared with `fullDiff` from @aws-cdk/cloudformation-diff, which rates every
+ * resource change from the CloudFormation resource specification (update, replacement, removal),
+ * offline. The EDITS table below is the single source of both the test
+ * (replacement-matrix.test.ts) and the README table "What a change does" (`npx projen lifecycle:table`).
+ *
+ * Expectations name resources as `Type` or `Type:<logical id regex>`. Adjust them here when a
+ * change of the library changes what an edit does, never to hide a stateful replacement.
+ */
+import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { DEV_ENV, DEV_PROPS, PROD_ENV, PROD_PROPS } from '../../example/environments';
+import { ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
+
+export type Profile = 'DEVELOPMENT' | 'PRODUCTION';
+
+/**
+ * Resources that hold data or identity: none may be replaced or removed by an edit unless the edit
+ * says so (`intended`). Log groups and queues hold data too.
+ */
+export const STATEFUL_TYPES = [
+  'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::Route53::HostedZone', 'AWS::SecretsManager::Secret',
+  'AWS::KMS::Key', 'AWS::EKS::Cluster', 'AWS::IAM::User', 'AWS::IAM::AccessKey', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue',
+];
+
+/** One edit of an environment's props. */
+export interface Edit {
+  /** What the user changes (README column "change"). */
+  readonly name: string;
+  /** The profiles it applies to. */
+  readonly profiles: Profile[];
+  /** Props before the edit (default: the example environment's). */
+  readonly before?: (base: ScopeEnvironmentProps, profile: Profile) => ScopeEnvironmentProps;
+  /** Props after the edit. */
+  readonly after: (before: ScopeEnvironmentProps, profile: Profile) => ScopeEnvironmentProps;
+  /** Exactly the resources CloudFormation replaces (or may replace). */
+  readonly replaced: string[];
+  /** Resources that must be among the updated ones (others may be updated too, e.g. by tags). */
+  readonly updated: string[];
+  /** Exactly the resources added. */
+  readonly added?: string[];
+  /** Exactly the resources removed from the stack (deleted, or kept by their deletion policy). */
+  readonly removed?: string[];
+  /** Stateful resources this edit is meant to replace or remove. */
+  readonly intended?: string[];
+  /** What users notice while it deploys (README column). */
+  readonly downtime: string;
+}
+
+const withCluster = (p: ScopeEnvironmentProps, cluster: NonNullable<ScopeEnvironmentProps['cluster']>) =>
+  ({ ...p, cluster: { ...p.cluster, ...cluster } });
+const withDatabase = (p: ScopeEnvironmentProps, database: NonNullable<ScopeEnvironmentProps['database']>) =>
+  ({ ...p, database: { ...p.database, ...database } });
+const withFrontend = (p: ScopeEnvironmentProps, frontend: NonNullable<NonNullable<ScopeEnvironmentProps['cluster']>['frontend']>) =>
+  withCluster(p, { frontend: { ...p.cluster?.frontend, ...frontend } });
+const nodes = (p: ScopeEnvironmentProps, profile: Profile) => p.cluster?.nodeCount ?? (profile === 'PRODUCTION' ? 3 : 2);
+const BOTH: Profile[] = ['DEVELOPMENT', 'PRODUCTION'];
+
+/** The matrix. Order is the README's. */
+export const EDITS: Edit[] = [
+  {
+    name: 'more nodes (`cluster.nodeCount` up)',
+    profiles: BOTH,
+    after: (p, profile) => withCluster(p, { nodeCount: nodes(p, profile) + 2 }),
+    replaced: [],
+    updated: ['AWS::EKS::Nodegroup'],
+    downtime: 'none: nodes are added',
+  },
+  {
+    name: 'fewer nodes (`cluster.nodeCount` down)',
+    profiles: BOTH,
+    after: (p, profile) => withCluster(p, { nodeCount: nodes(p, profile) - 1 }),
+    replaced: [],
+    updated: ['AWS::EKS::Nodegroup'],
+    downtime: 'none if the rest has room: nodes are cordoned and drained (PodDisruptionBudgets respected) before they stop',
+  },
+  {
+    name: 'node instance type (`cluster.instanceType`)',
+    profiles: BOTH,
+    after: (p, profile) => withCluster(p, { instanceType: new ec2.InstanceType(profile === 'PRODUCTION' ? 'm7i.xlarge' : 't3a.medium') }),
+    replaced: ['AWS::EKS::Nodegroup'],
+    updated: [],
+    downtime: 'a new node group comes up first, then the old one is drained and deleted; pods move once',
+  },
+  {
+    name: 'Kubernetes minor version (`cluster.version` 1.35 → 1.36)',
+    profiles: BOTH,
+    before: p => withCluster(p, { version: eks.KubernetesVersion.V1_35 }),
+    after: p => withCluster(p, { version: eks.KubernetesVersion.of('1.36') }),
+    replaced: ['AWS::Lambda::LayerVersion'],
+    updated: ['AWS::EKS::Cluster', 'AWS::EKS::Nodegroup'],
+    downtime: 'none: the control plane upgrades in place, then the nodes roll one by one (README "Upgrading Kubernetes")',
+  },
+  {
+    name: 'a tag added (`tags`)',
+    profiles: BOTH,
+    after: p => ({ ...p, tags: { ...p.tags, team: 'platform' } }),
+    replaced: [],
+    updated: ['AWS::EKS::Cluster', 'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket'],
+    downtime: 'none: tags are updated in place; the nodes are not replaced (tags stay off the launch template unless `cluster.tagNodes`)',
+  },
+  {
+    name: '`domain` added to an environment without one',
+    profiles: ['DEVELOPMENT'],
+    before: p => ({ ...p, domain: undefined }),
+    after: () => ({ ...DEV_PROPS }),
+    replaced: [],
+    updated: [],
+    added: ['AWS::Route53::HostedZone', 'AWS::Route53::RecordSet'],
+    downtime: 'none; delegate the new zone (name servers output)',
+  },
+  {
+    name: '`domain` added to an environment without one (PRODUCTION: with its certificate and HTTPS listener)',
+    profiles: ['PRODUCTION'],
+    before: p => ({ ...p, domain: undefined }),
+    after: () => ({ ...PROD_PROPS }),
+    replaced: [],
+    updated: [],
+    added: ['AWS::Route53::HostedZone', 'AWS::Route53::RecordSet', 'AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener'],
+    downtime: 'none; delegate the new zone (name servers output); the deploy waits for ACM validation',
+  },
+  {
+    name: 'certificate turned on (`domain.certificate`), zone deleted with the stack',
+    profiles: ['DEVELOPMENT'],
+    after: p => ({ ...p, domain: { ...p.domain!, certificate: true } }),
+    replaced: [],
+    updated: [],
+    added: ['AWS::CertificateManager::Certificate', 'Custom::ScopeAcmValidationRecordCleanup', 'AWS::IAM::Role', 'AWS::Lambda::Function',
+      'AWS::ElasticLoadBalancingV2::Listener'],
+    downtime: 'none; the deploy waits until ACM validated the names (the zone must be delegated)',
+  },
+  {
+    name: 'certificate turned on (`domain.certificate`), zone retained',
+    profiles: ['PRODUCTION'],
+    before: p => ({ ...p, domain: { ...p.domain!, certificate: false } }),
+    after: p => ({ ...p, domain: { ...p.domain!, certificate: true } }),
+    replaced: [],
+    updated: [],
+    added: ['AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener'],
+    downtime: 'none; the deploy waits until ACM validated the names (the zone must be delegated)',
+  },
+  {
+    name: 'frontend pod port (`cluster.frontend.targetPort`)',
+    profiles: BOTH,
+    before: p => withCluster(p, { helloWorld: false }),
+    after: p => withFrontend(withCluster(p, { helloWorld: false }), { targetPort: 8080 }),
+    // Target group and binding are named after the port, so both are new resources (never a changed binding).
+    replaced: [],
+    updated: ['AWS::ElasticLoadBalancingV2::Listener'],
+    added: ['AWS::ElasticLoadBalancingV2::TargetGroup', 'Custom::AWSCDK-EKS-KubernetesResource:TargetGroupBinding',
+      'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'],
+    removed: ['AWS::ElasticLoadBalancingV2::TargetGroup', 'Custom::AWSCDK-EKS-KubernetesResource:TargetGroupBinding',
+      'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'],
+    downtime: 'seconds: the listener moves to a new target group once the new binding has registered the pods',
+  },
+  {
+    name: 'database instance class (`database.instanceType`)',
+    profiles: BOTH,
+    after: p => withDatabase(p, { instanceType: ec2.InstanceType.of(ec2.InstanceClass.R7G, ec2.InstanceSize.LARGE) }),
+    replaced: [],
+    updated: ['AWS::RDS::DBInstance'],
+    downtime: 'DEVELOPMENT: the instance restarts (minutes); PRODUCTION: multi-AZ, a failover (about a minute)',
+  },
+  {
+    name: 'database storage size (`database.allocatedStorage` up)',
+    profiles: BOTH,
+    after: p => withDatabase(p, { allocatedStorage: 100 }),
+    replaced: [],
+    updated: ['AWS::RDS::DBInstance'],
+    downtime: 'none: storage grows online (at least +10%, then 6 hours before the next change)',
+  },
+  {
+    name: 'rerun the database bootstrap (`database.bootstrapSerial` bump)',
+    profiles: BOTH,
+    after: p => withDatabase(p, { bootstrapSerial: 1 }),
+    replaced: [],
+    updated: ['Custom::UsersDatabaseBootstrap'],
+    downtime: 'none (after a new password in the app secret: restart the users service)',
+  },
+  {
+    name: 'access keys rotated (`users.keySerial` bump)',
+    profiles: BOTH,
+    after: p => ({ ...p, users: { ...p.users, keySerial: 1 } }),
+    replaced: ['AWS::IAM::AccessKey'],
+    intended: ['AWS::IAM::AccessKey'],
+    updated: [],
+    downtime: 'the old keys are deleted at the end of the deploy: restart the services that use keys right after it',
+  },
+  {
+    name: 'queues pre-created (`queues.queues`)',
+    profiles: BOTH,
+    after: p => ({ ...p, queues: { queues: ['events'] } }),
+    replaced: [],
+    updated: [],
+    added: ['AWS::SQS::Queue', 'AWS::SQS::QueuePolicy'],
+    downtime: 'none',
+  },
+  {
+    name: 'Pod Identity roles added (`users.podIdentity`)',
+    profiles: ['DEVELOPMENT'],
+    after: p => ({ ...p, users: { ...p.users, podIdentity: true } }),
+    replaced: [],
+    updated: [],
+    added: ['AWS::IAM::Role', 'AWS::EKS::PodIdentityAssociation', 'AWS::IAM::Policy'],
+    downtime: 'none',
+  },
+  {
+    name: 'VPC flow logs turned on (`vpcFlowLogs`)',
+    profiles: ['DEVELOPMENT'],
+    after: p => ({ ...p, vpcFlowLogs: true }),
+    replaced: [],
+    updated: [],
+    added: ['AWS::EC2::FlowLog', 'AWS::Logs::LogGroup', 'AWS::IAM::Role', 'AWS::IAM::Policy'],
+    downtime: 'none',
+  },
+  {
+    name: 'VPC flow logs turned off (`vpcFlowLogs: false`)',
+    profiles: ['PRODUCTION'],
+    after: p => ({ ...p, vpcFlowLogs: false }),
+    replaced: [],
+    updated: [],
+    removed: ['AWS::EC2::FlowLog', 'AWS::Logs::LogGroup', 'AWS::IAM::Role', 'AWS::IAM::Policy'],
+    intended: ['AWS::Logs::LogGroup'],
+    downtime: 'none; the flow-log group stays in the account (retained) with the logs so far',
+  },
+  {
+    name: 'load balancer controller chart (`cluster.frontend.controllerChartVersion`)',
+    profiles: BOTH,
+    after: p => withFrontend(p, { controllerChartVersion: '1.14.1' }),
+    replaced: [],
+    updated: ['Custom::AWSCDK-EKS-HelmChart'],
+    // The webhook-readiness check is keyed by the chart version: a new one waits for the new controller.
+    added: ['Custom::AWSCDK-EKS-KubernetesObjectValue:WebhookReady'],
+    removed: ['Custom::AWSCDK-EKS-KubernetesObjectValue:WebhookReady'],
+    downtime: 'none: the controller pods roll; its CRDs are not upgraded by Helm (README "Upgrading the load balancer controller")',
+  },
+  {
+    name: 'database deletion protection off before a destroy (`database.deletionProtection: false`)',
+    profiles: ['PRODUCTION'],
+    after: p => withDatabase(p, { deletionProtection: false }),
+    replaced: [],
+    updated: ['AWS::RDS::DBInstance'],
+    removed: ['Custom::UsersDatabaseDeletionProtection'],
+    downtime: 'none',
+  },
+];
+
+/** How one resource changes. */
+export type Change = 'replaced' | 'updated' | 'added' | 'removed';
+
+/** `Type logicalId` -> change, for every resource that changes. */
+export interface EditResult {
+  readonly changes: Map<string, Change>;
+  readonly types: Map<string, string>;
+}
+
+/** A stack with one environment built from `props`, synthesized. */
+export function synthesize(props: ScopeEnvironmentProps, profile: Profile): any {
+  const app = new App();
+  const id = profile === 'PRODUCTION' ? 'prod' : 'dev';
+  const stack = new Stack(app, `scope-${id}`, { env: profile === 'PRODUCTION' ? PROD_ENV : DEV_ENV });
+  new ScopeEnvironment(stack, id, props);
+  return app.synth().getStackByName(stack.stackName).template;
+}
+
+/** The example environment's props of `profile`. */
+export function baseProps(profile: Profile): ScopeEnvironmentProps {
+  return profile === 'PRODUCTION' ? PROD_PROPS : DEV_PROPS;
+}
+
+/** Keys of a resource whose difference is not a resource update for CloudFormation. */
+const NOT_AN_UPDATE = new Set(['DependsOn', 'Metadata']);
+
+/** What `fullDiff` says changes between two templates, per resource. */
+export function classify(before: any, after: any): EditResult {
+  const diff = fullDiff(before, after);
+  const changes = new Map<string, Change>();
+  const types = new Map<string, string>();
+  diff.resources.forEachDifference((logicalId, change) => {
+    const type = change.newResourceType ?? change.oldResourceType ?? '?';
+    types.set(logicalId, type);
+    switch (change.changeImpact) {
+      case ResourceImpact.WILL_CREATE: changes.set(logicalId, 'added'); return;
+      case ResourceImpact.WILL_DESTROY:
+      case ResourceImpact.WILL_ORPHAN: changes.set(logicalId, 'removed'); return;
+      case ResourceImpact.WILL_REPLACE:
+      case ResourceImpact.MAY_REPLACE: changes.set(logicalId, 'replaced'); return;
+      default:
+    }
+    // Custom resources and properties the specification does not know rate NO_CHANGE: any real
+    // property or policy difference is an update.
+    const realOther = Object.keys(change.otherChanges).some(k => !NOT_AN_UPDATE.has(k));
+    if (Object.keys(change.propertyUpdates).length > 0 || realOther) changes.set(logicalId, 'updated');
+  });
+  return { changes, types };
+}
+
+/** Whether `pattern` (`Type` or `Type:<logical id regex>`) names the resource. */
+export function matches(pattern: string, type: string, logicalId: string): boolean {
+  const [patternType, idPattern] = pattern.split(/:(?!:)(?=[^:]*$)/);
+  if (patternType !== type) return pattern === type;
+  return idPattern === undefined || new RegExp(idPattern).test(logicalId);
+}
+
+/** The ids of `result` with `change`. */
+export function changed(result: EditResult, change: Change): Array<[string, string]> {
+  return [...result.changes].filter(([, c]) => c === change).map(([id]) => [result.types.get(id)!, id]);
+}
+
+// ---- README table ------------------------------------------------------------------------------
+
+export const TABLE_START = '<!-- lifecycle-table:start (generated by `npx projen lifecycle:table` from test/lifecycle/matrix.ts; do not edit) -->';
+export const TABLE_END = '<!-- lifecycle-table:end -->';
+
+const short = (patterns: string[]) => patterns.length ? patterns.map(p => `\`${p.replace(/^AWS::|^Custom::/, '')}\``).join(', ') : '—';
+
+/** The README table "What a change does", from EDITS. */
+export function renderTable(): string {
+  const rows = EDITS.map(e => {
+    const profiles = e.profiles.length === 2 ? 'both' : e.profiles[0] === 'PRODUCTION' ? 'PRODUCTION' : 'DEVELOPMENT';
+    const addedRemoved = [
+      ...(e.added?.length ? [`adds ${short(e.added)}`] : []),
+      ...(e.removed?.length ? [`removes ${short(e.removed)}`] : []),
+    ].join('; ') || '—';
+    return `| ${e.name} | ${profiles} | ${short(e.replaced)} | ${short(e.updated)} | ${addedRemoved} | ${e.downtime} |`;
+  });
+  return [
+    TABLE_START,
+    '| change | profiles | replaced | updated (at least) | added / removed | downtime |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    TABLE_END,
+  ].join('\n');
+}
+
+/** README's current table section (between the markers, markers included), or undefined. */
+export function readmeTable(readme: string): string | undefined {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  return start < 0 || end < start ? undefined : readme.slice(start, end + TABLE_END.length);
+}
