@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { PropError } from './private/validate';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
 export enum EnvironmentProfile {
@@ -71,7 +72,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
 export function profileDefaults(profile: EnvironmentProfile): ProfileDefaults {
   const defaults = PROFILE_DEFAULTS[profile];
   if (!defaults) {
-    throw new Error(`Invalid profile '${profile}': must be one of ${Object.values(EnvironmentProfile).map(p => `'${p}'`).join(', ')} (EnvironmentProfile).`);
+    throw new PropError(`Invalid profile '${profile}': must be one of ${Object.values(EnvironmentProfile).map(p => `'${p}'`).join(', ')} (EnvironmentProfile).`);
   }
   return defaults;
 }

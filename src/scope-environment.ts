@@ -1,12 +1,12 @@
-import { CfnOutput, Fn, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ScopeCluster, ScopeClusterOptions } from './cluster';
 import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
 import { configureFlowLogs } from './private/flow-logs';
-import { validateEnvName, validateTags } from './private/validate';
+import { PropError, validateEnvName, validateTags, withPropPath } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
 import { ReportStore, ReportStoreOptions } from './storage';
@@ -80,6 +80,13 @@ export interface ScopeEnvironmentProps {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * Export every output under the name `scope-<envName>-<Key>` (e.g. `scope-dev-FrontendUrl`) for
+   * `Fn.importValue` in other stacks. An exported value cannot change while another stack imports it.
+   * @default false
+   */
+  readonly exportOutputs?: boolean;
 }
 
 /**
@@ -109,11 +116,16 @@ export class ScopeEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopeEnvironmentProps = {}) {
     super(scope, id);
+    // Every PropError from here on names the prop by its path in these props and this construct's path.
+    const part = <T>(prefix: string | undefined, build: () => T): T => withPropPath(this, prefix, build);
     this.envName = props.envName ?? id;
-    validateEnvName(this.envName, props.envName === undefined ? 'envName (defaulted from the construct id)' : 'envName');
     this.profile = props.profile ?? EnvironmentProfile.DEVELOPMENT;
-    validateTags('tags', props.tags);
-    const defaults = profileDefaults(this.profile);
+    const defaults = part(undefined, () => {
+      validateEnvName(this.envName, props.envName === undefined ? 'envName (defaulted from the construct id)' : 'envName');
+      validateTags('tags', props.tags);
+      claimEnvName(this);
+      return profileDefaults(this.profile);
+    });
     const envName = this.envName;
 
     this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
@@ -128,18 +140,18 @@ export class ScopeEnvironment extends Construct {
       ],
     });
 
-    configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy);
+    part(undefined, () => configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy));
 
-    this.cluster = new ScopeCluster(this, 'Cluster', {
+    this.cluster = part('cluster', () => new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
       instanceType: defaults.nodeInstanceType,
       kubeconfigOutput: false,
       ...props.cluster,
       vpc: this.vpc,
       envName,
-    });
+    }));
 
-    this.database = new UsersDatabase(this, 'Database', {
+    this.database = part('database', () => new UsersDatabase(this, 'Database', {
       instanceType: defaults.databaseInstanceType,
       multiAz: defaults.databaseMultiAz,
       backupRetention: defaults.databaseBackupRetention,
@@ -149,47 +161,58 @@ export class ScopeEnvironment extends Construct {
       ...props.database,
       vpc: this.vpc,
       envName,
-    });
+    }));
     // Nodes and the control plane share the cluster security group: the database admits it alone.
     this.database.allowFrom(this.cluster.cluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
 
     const reports = props.reports ?? {};
-    this.reports = new ReportStore(this, 'Reports', {
+    this.reports = part('reports', () => new ReportStore(this, 'Reports', {
       removalPolicy: defaults.storageRemovalPolicy,
       pointInTimeRecovery: reports.table ? undefined : defaults.pointInTimeRecovery,
       versioned: reports.bucket ? undefined : defaults.bucketVersioned,
       ...reports,
       envName,
-    });
+    }));
 
-    this.queues = new ControlQueues(this, 'Queues', { ...props.queues, envName });
+    this.queues = part('queues', () => new ControlQueues(this, 'Queues', { ...props.queues, envName }));
 
-    this.users = new ScopeServiceUsers(this, 'Users', {
+    this.users = part('users', () => new ScopeServiceUsers(this, 'Users', {
       ...props.users,
       envName,
       reports: this.reports,
       queues: this.queues,
       cluster: this.cluster,
-    });
+    }));
 
-    if (props.domain) {
-      this.dns = new EnvironmentDns(this, 'Dns', {
-        ...props.domain,
-        removalPolicy: props.domain.removalPolicy ?? defaults.zoneRemovalPolicy,
+    const domain = props.domain;
+    if (domain) {
+      this.dns = part('domain', () => new EnvironmentDns(this, 'Dns', {
+        ...domain,
+        removalPolicy: domain.removalPolicy ?? defaults.zoneRemovalPolicy,
         frontend: this.cluster.frontend?.loadBalancer,
-      });
+      }));
     }
 
     Tags.of(this).add('scope:environment', envName);
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
     }
-    this.addOutputs(props.domain);
+    this.addOutputs(props.exportOutputs ?? false);
   }
 
-  private addOutputs(domain?: EnvironmentDnsOptions): void {
-    const output = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description: `${this.envName}: ${description}` });
+  /**
+   * Outputs keyed `<EnvName><Key>` (`DevKubeconfigCommand`), without the hash CDK would add, so
+   * scripts can read them by a name that never changes; claimEnvName keeps them unique per stack.
+   */
+  private addOutputs(exportOutputs: boolean): void {
+    const output = (key: string, value: string, description: string) => {
+      const cfnOutput = new CfnOutput(this, key, {
+        value,
+        description: `${this.envName}: ${description}`,
+        exportName: exportOutputs ? `scope-${this.envName}-${key}` : undefined,
+      });
+      cfnOutput.overrideLogicalId(outputKey(this.envName, key));
+    };
 
     output('KubeconfigCommand', this.cluster.kubeconfigCommand, 'run this to get a kubeconfig for the cluster (replaces the checked-in kubeconfig)');
     const frontend = this.cluster.frontend;
@@ -198,8 +221,11 @@ export class ScopeEnvironment extends Construct {
       output('FrontendUrl', `http://${host}/`, 'URL of the frontend load balancer');
     }
     // Without delegation EnvironmentDns already outputs the name servers with what to add where.
-    const delegated = domain?.parentZone !== undefined || domain?.delegation !== undefined;
-    if (delegated && this.dns?.nameServers) {
+    const dnsOutput = this.dns?.nameServersOutput;
+    if (dnsOutput) {
+      dnsOutput.overrideLogicalId(outputKey(this.envName, 'ZoneNameServers'));
+      if (exportOutputs) dnsOutput.exportName = `scope-${this.envName}-ZoneNameServers`;
+    } else if (this.dns?.nameServers) {
       output('ZoneNameServers', Fn.join(',', this.dns.nameServers), `name servers of ${this.dns.zoneName}; the parent domain delegates to them`);
     }
     output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress, 'PostgreSQL endpoint (private, TLS only)');
@@ -218,4 +244,40 @@ export class ScopeEnvironment extends Construct {
       }
     }
   }
+}
+
+/** The logical ID of an environment's output: `<EnvName><Key>` (`my-env`, `FrontendUrl` -> `MyEnvFrontendUrl`). */
+function outputKey(envName: string, key: string): string {
+  return envName.split('-').map(word => word.charAt(0).toUpperCase() + word.slice(1)).join('') + key;
+}
+
+/** The environments built so far in each app (keyed by the construct tree's root). */
+const ENVIRONMENTS = new WeakMap<IConstruct, ScopeEnvironment[]>();
+
+/**
+ * Fails if this environment's name is taken by another ScopeEnvironment of the same app in the
+ * same stack, or in a stack of the same account (IAM user names, the queue prefix and the other
+ * names derived from envName are per account), or if both would get the same output keys in one
+ * stack. Stacks whose account is only known at deploy time may reuse a name across stacks.
+ */
+function claimEnvName(env: ScopeEnvironment): void {
+  const root = env.node.root;
+  const environments = ENVIRONMENTS.get(root) ?? [];
+  ENVIRONMENTS.set(root, environments);
+  const stack = Stack.of(env);
+  for (const other of environments) {
+    const otherStack = Stack.of(other);
+    const sameStack = otherStack === stack;
+    const sameAccount = !Token.isUnresolved(stack.account) && otherStack.account === stack.account;
+    if (other.envName === env.envName && (sameStack || sameAccount)) {
+      throw new PropError(`Invalid envName '${env.envName}': ScopeEnvironment ${other.node.path} already uses it `
+        + `${sameStack ? `in stack ${stack.stackName}` : `in account ${stack.account}`}; IAM user names, the queue prefix `
+        + 'and the other names derived from envName would collide. Give one of them another envName.');
+    }
+    if (sameStack && outputKey(other.envName, '') === outputKey(env.envName, '')) {
+      throw new PropError(`Invalid envName '${env.envName}': its output keys (${outputKey(env.envName, 'FrontendUrl')}, ...) `
+        + `are those of ScopeEnvironment ${other.node.path} ('${other.envName}') in the same stack; give one of them another envName.`);
+    }
+  }
+  environments.push(env);
 }

@@ -1,5 +1,5 @@
 import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
-import { CfnOutput, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,7 @@ import {
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** The Kubernetes version the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) serves. */
 const LAYER_KUBERNETES_VERSION = '1.34';
@@ -66,7 +66,9 @@ export interface ScopeClusterOptions {
   readonly adminRoles?: iam.IRole[];
 
   /**
-   * IAM principal ARNs (roles or users) that get cluster-admin access, like `adminRoles`.
+   * IAM principal ARNs (roles or users) that get cluster-admin access, like `adminRoles`. Without
+   * `adminRoles`, the first role ARN here is used in the `kubeconfigCommand`. With neither, synth warns:
+   * nobody but the kubectl handler could use the cluster.
    * @default - none
    */
   readonly adminPrincipalArns?: string[];
@@ -160,7 +162,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
 
     const version = props.version ?? eks.KubernetesVersion.V1_34;
     if (!props.kubectlLayer && version.version !== LAYER_KUBERNETES_VERSION) {
-      throw new Error(`Invalid version ${version.version}: the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) supports Kubernetes ${LAYER_KUBERNETES_VERSION} only; `
+      throw new PropError(`Invalid version ${version.version}: the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) supports Kubernetes ${LAYER_KUBERNETES_VERSION} only; `
         + 'use KubernetesVersion.V1_34 or pass kubectlLayer with a layer for your version.');
     }
     const nodeCount = props.nodeCount ?? 2;
@@ -173,7 +175,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const nodeSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     if (this.vpc.privateSubnets.length === 0) {
-      throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
+      throw new PropError('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
     }
 
     this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
@@ -230,9 +232,16 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     (props.adminRoles ?? []).forEach((role, i) => this.cluster.grantClusterAdmin(`AdminRole${i}`, role.roleArn));
     (props.adminPrincipalArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`AdminPrincipal${i}`, arn));
 
-    const firstAdmin = props.adminRoles?.[0];
+    // The role kubectl should assume: the first admin role (or the first role among the ARNs).
+    const adminRoleArn = props.adminRoles?.[0]?.roleArn ?? props.adminPrincipalArns?.find(arn => /:role\//.test(arn));
     this.kubeconfigCommand = `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${stack.region}`
-      + (firstAdmin ? ` --role-arn ${firstAdmin.roleArn}` : '');
+      + (adminRoleArn ? ` --role-arn ${adminRoleArn}` : '');
+    if (!props.adminRoles?.length && !props.adminPrincipalArns?.length) {
+      Annotations.of(this).addWarningV2('cdk-scope-environment:cluster-no-admin',
+        'No IAM principal has cluster-admin access: the only access entry is the kubectl handler\'s role, so kubectl and '
+        + 'the kubeconfig command are refused. Set adminRoles (ScopeEnvironment: cluster.adminRoles) to the role you operate with, '
+        + 'or adminPrincipalArns for roles and users outside this app.');
+    }
     if (props.kubeconfigOutput ?? true) {
       new CfnOutput(this, 'KubeconfigCommand', {
         value: this.kubeconfigCommand,
@@ -253,7 +262,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       const servicePort = frontendOptions.servicePort ?? 80;
       const targetPort = frontendOptions.targetPort ?? servicePort;
       if (this.frontend && targetPort !== HELLO_WORLD_PORT) {
-        throw new Error(`Invalid frontend.targetPort ${targetPort}: helloWorld pods listen on port ${HELLO_WORLD_PORT}; set frontend.targetPort to ${HELLO_WORLD_PORT} or turn helloWorld off.`);
+        throw new PropError(`Invalid frontend.targetPort ${targetPort}: helloWorld pods listen on port ${HELLO_WORLD_PORT}; set frontend.targetPort to ${HELLO_WORLD_PORT} or turn helloWorld off.`);
       }
       this.addHelloWorld(namespace, frontendOptions.serviceName ?? 'frontend', servicePort);
     }
@@ -376,7 +385,7 @@ function validateAdmins(roles: iam.IRole[], principalArns: string[]): void {
     'must be the ARN of an IAM role or user, arn:aws:iam::<12-digit account>:role/<name> or :user/<name>'));
   const seen = new Set<string>();
   for (const arn of [...roles.map(r => r.roleArn), ...principalArns].filter(a => !Token.isUnresolved(a))) {
-    if (seen.has(arn)) throw new Error(`Invalid adminRoles/adminPrincipalArns: ${arn} is given twice; EKS allows one access entry per principal.`);
+    if (seen.has(arn)) throw new PropError(`Invalid adminRoles/adminPrincipalArns: ${arn} is given twice; EKS allows one access entry per principal.`);
     seen.add(arn);
   }
 }
@@ -386,6 +395,6 @@ function instanceArchitecture(instanceType: ec2.InstanceType): ec2.InstanceArchi
   try {
     return instanceType.architecture;
   } catch {
-    throw new Error(`Invalid instanceType '${instanceType}': must be an EC2 instance type such as m7i.large or m7g.large (family, generation, size).`);
+    throw new PropError(`Invalid instanceType '${instanceType}': must be an EC2 instance type such as m7i.large or m7g.large (family, generation, size).`);
   }
 }

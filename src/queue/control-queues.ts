@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, nagValue } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** Options of the control queue namespace (the old `sqs up`, which created nothing). */
 export interface ControlQueuesOptions {
@@ -48,7 +48,6 @@ export const CONTROL_QUEUE_ACTIONS = [
   'sqs:GetQueueUrl',
   'sqs:GetQueueAttributes',
   'sqs:SetQueueAttributes',
-  'sqs:ListQueues',
   'sqs:SendMessage',
   'sqs:ReceiveMessage',
   'sqs:DeleteMessage',
@@ -62,7 +61,7 @@ function validateQueueNames(names: string[]): void {
     if (Token.isUnresolved(name)) return;
     for (const [key, what] of [[name, `queues[${i}]`], [`${name}_dlq`, `the dead-letter queue of queues[${i}]`], [`${name}Dlq`, `queues[${i}]`]]) {
       const other = taken.get(key);
-      if (other) throw new Error(`Invalid queues[${i}] '${name}': it collides with ${other} (each queue also gets <name>_dlq).`);
+      if (other) throw new PropError(`Invalid queues[${i}] '${name}': it collides with ${other} (each queue also gets <name>_dlq).`);
       taken.set(key, what);
     }
   });
@@ -124,7 +123,7 @@ export class ControlQueues extends Construct {
     validatePattern(`queues[${index}]`, name, /^[A-Za-z0-9_-]+$/, 'queue names use only A-Z, a-z, 0-9, _ and -');
     const queueName = `${this.queuePrefix}${name}`;
     if (queueName.length + '_dlq'.length > 80) {
-      throw new Error(`Invalid queues[${index}] '${name}': '${queueName}_dlq' is longer than the 80 characters SQS allows.`);
+      throw new PropError(`Invalid queues[${index}] '${name}': '${queueName}_dlq' is longer than the 80 characters SQS allows.`);
     }
     const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
     const deadLetterQueue = new sqs.Queue(this, `${name}Dlq`, { ...common, queueName: `${queueName}_dlq`, retentionPeriod: Duration.days(14) });
