@@ -1,6 +1,6 @@
 import { awscdk, DependencyType, javascript } from 'projen';
 
-/** Exact pins: newer aws-cdk-lib writes cloud assemblies integ-runner cannot read (see DEVELOPERS.md). */
+/** Exact pins: newer aws-cdk-lib writes cloud assemblies integ-runner cannot read (README "Choices we made"). */
 const CDK_VERSION = '2.257.0';
 const INTEG_TESTS_ALPHA = '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0';
 const INTEG_RUNNER = '@aws-cdk/integ-runner@2.197.10';
@@ -79,7 +79,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${CDK_VERSION}`, DependencyType.BUILD);
 
-project.npmignore?.exclude('/integ/', '/example/', '/benchmarks/');
+project.npmignore?.exclude('/integ/', '/example/', '/benchmarks/', '/.ci/');
 
 // `npx scope-credentials`: the CLI is bundled with the AWS SDK inlined, so the package needs no
 // runtime dependency for it (src/iam/scope-credentials.ts).
@@ -114,11 +114,37 @@ project.addTask('integ:deploy', {
   exec: 'integ-runner --directory integ --language typescript --update-on-failed --force',
   receiveArgs: true,
 });
-if (bundle) {
-  project.testTask.prependSpawn(bundle);
-  integVerify.prependSpawn(bundle);
-}
+if (bundle) integVerify.prependSpawn(bundle);
+
+// ---- tests never rewrite the tree in CI ---------------------------------------------------------
+// With CI set (CI=true, as .ci/run and every CI service set it), jest runs with --ci (a missing or
+// outdated snapshot fails) and eslint without --fix (a lint error fails); outside CI both fix.
+const IN_CI = 'node -e "process.exit(/^(1|true|yes)$/i.test(process.env.CI || \'\') ? 0 : 1)"';
+const OUTSIDE_CI = 'node -e "process.exit(/^(1|true|yes)$/i.test(process.env.CI || \'\') ? 1 : 0)"';
+const eslintTask = project.tasks.tryFind('eslint')!;
+const eslintCheck = project.addTask('eslint:check', {
+  description: 'eslint without --fix (what the test task runs in CI)',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+  exec: 'eslint --ext .ts,.tsx --no-error-on-unmatched-pattern $@ src test integ example benchmarks projenrc .projenrc.ts',
+  receiveArgs: true,
+});
+project.testTask.reset();
+if (bundle) project.testTask.spawn(bundle);
+project.testTask.exec('jest --passWithNoTests --updateSnapshot', { condition: OUTSIDE_CI, receiveArgs: true });
+project.testTask.exec('jest --passWithNoTests --ci', { condition: IN_CI, receiveArgs: true });
+project.testTask.spawn(eslintTask, { condition: OUTSIDE_CI });
+project.testTask.spawn(eslintCheck, { condition: IN_CI });
 project.testTask.spawn(integVerify);
+
+// ---- the package a user installs, without running the tests ------------------------------------
+// jsii compile (lib/, .jsii) + bundled assets, packed by npm exactly as it would be published.
+// test/consumer/ installs this tarball into a scratch CDK app.
+const tarball = project.addTask('package:tarball', {
+  description: 'Build the npm package without tests: bundle + jsii compile + npm pack into dist/tarball/',
+});
+if (bundle) tarball.spawn(bundle);
+tarball.spawn(project.compileTask);
+tarball.exec('rm -rf dist/tarball && mkdir -p dist/tarball && npm pack --pack-destination dist/tarball');
 
 // ---- the README's main job: synthesize the example app -----------------------------------------
 const example = project.addTask('example', {

@@ -4,7 +4,7 @@
  * Used only to compare synth time and footprint (run.ts).
  */
 import * as path from 'path';
-import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { CfnOutput, CustomResource, Duration, RemovalPolicy, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -37,14 +37,14 @@ export class BaselineStack extends Stack {
       ],
     });
     const cluster = new eks.Cluster(this, 'Cluster', {
-      version: eks.KubernetesVersion.V1_34,
+      version: eks.KubernetesVersion.of('1.36'),
       vpc,
       vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
       secretsEncryptionKey: new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY }),
       clusterLogging: [eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR],
-      kubectlProviderOptions: { kubectlLayer: new KubectlV34Layer(this, 'KubectlLayer') },
+      kubectlProviderOptions: { kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer') },
     });
     const launchTemplate = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
       requireImdsv2: true,
@@ -98,7 +98,7 @@ export class BaselineStack extends Stack {
     binding.node.addDependency(controller);
 
     // ---- PostgreSQL and its bootstrap custom resource -------------------------------------------
-    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17_9 });
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 });
     const db = new rds.DatabaseInstance(this, 'Database', {
       engine,
       vpc,

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { controlPlaneHour } from './kubernetes-support';
 import { Resource, Template } from './template';
 
 export const PRICES = JSON.parse(fs.readFileSync(path.join(__dirname, 'prices-us-east-1.json'), 'utf8'));
@@ -25,6 +26,8 @@ export interface Bill {
 export interface BillOverrides {
   readonly nodeInstanceType?: string;
   readonly nodeCount?: number;
+  /** The day to price the control plane on (extended support is billed past the end of standard support). */
+  readonly today?: Date;
 }
 
 export function bill(template: Template, overrides: BillOverrides = {}): Bill {
@@ -41,8 +44,11 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
     return value;
   };
 
-  const clusters = ofType('AWS::EKS::Cluster').length;
-  add('EKS control plane', `${clusters} x $${PRICES.eksClusterHour}/h`, clusters * PRICES.eksClusterHour * hours);
+  for (const cluster of ofType('AWS::EKS::Cluster')) {
+    const version = String(cluster.Properties.Version);
+    const hourly = controlPlaneHour(version, cluster.Properties.UpgradePolicy?.SupportType, overrides.today ?? new Date());
+    add(`EKS control plane (${version}, ${hourly > PRICES.eksClusterHour ? 'extended' : 'standard'} support)`, `1 x $${hourly}/h`, hourly * hours);
+  }
 
   for (const ng of ofType('AWS::EKS::Nodegroup')) {
     const p = ng.Properties;

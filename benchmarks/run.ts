@@ -13,6 +13,7 @@ import * as path from 'path';
 import { PRICES, bill } from './cost';
 import { UNAVOIDABLE_CHAIN, criticalPath } from './critical-path';
 import { footprint, footprintByPart, round } from './footprint';
+import { CALENDAR, EKS_EXTENDED_SUPPORT_HOUR, KubernetesRelease, daysOfStandardSupportLeft, defaultVersionSupport } from './kubernetes-support';
 import { SynthesizedStack, readAssembly } from './template';
 
 const SYNTH_WORKERS = 4; // alternating which subject goes first
@@ -194,6 +195,36 @@ function cost(dev: SynthesizedStack, prod: SynthesizedStack) {
   return { ...mapValues(bills, b => ({ total: round(b.total, 2), lines: b.lines.map(l => ({ ...l, monthly: round(l.monthly, 2) })) })), whatIf };
 }
 
+// ---- Kubernetes version support ------------------------------------------------------------------
+function kubernetesSupport(dev: SynthesizedStack, prod: SynthesizedStack) {
+  const today = new Date();
+  section(`Kubernetes version support (EKS calendar as of ${CALENDAR.asOf}: benchmarks/kubernetes-versions.json)`);
+  console.log(table(['version', 'EKS release', 'end of standard support', 'end of extended support', 'days of standard support left'],
+    (CALENDAR.versions as KubernetesRelease[]).map(v =>
+      [v.version, v.eksRelease, v.endOfStandardSupport, v.endOfExtendedSupport, daysOfStandardSupportLeft(v.version, today)])));
+  const d = defaultVersionSupport(today);
+  console.log(`
+default ${d.version}: standard support ends ${d.endOfStandardSupport}, ${d.daysOfStandardSupportLeft} days left. `
+    + `Control plane ${usd(d.monthlyStandard)}/month in standard support, ${usd(d.monthlyExtended)}/month ($${EKS_EXTENDED_SUPPORT_HOUR}/h) in extended support.`);
+  // What each profile's control plane costs today and from the day after standard support ends, if nobody upgrades.
+  const after = new Date(Date.parse(`${d.endOfStandardSupport}T00:00:00Z`) + 86_400_000);
+  const controlPlane = (stack: SynthesizedStack, day: Date) => bill(stack.template, { today: day }).lines.find(l => l.item.startsWith('EKS control plane'))!;
+  const rows = ([['DEVELOPMENT', dev], ['PRODUCTION', prod]] as const).map(([label, stack]) => {
+    const cluster = Object.values(stack.template.Resources).find(r => r.Type === 'AWS::EKS::Cluster')!;
+    return {
+      profile: label,
+      supportType: cluster.Properties.UpgradePolicy?.SupportType ?? 'EXTENDED (CloudFormation default)',
+      monthlyNow: round(controlPlane(stack, today).monthly, 2),
+      monthlyAfterStandardSupport: round(controlPlane(stack, after).monthly, 2),
+    };
+  });
+  console.log();
+  console.log(table(['profile', 'upgrade policy', 'control plane today (USD/month)', `from ${after.toISOString().slice(0, 10)} without an upgrade`],
+    rows.map(r => [r.profile, r.supportType, usd(r.monthlyNow), usd(r.monthlyAfterStandardSupport)])));
+  target(`default Kubernetes ${d.version} in EKS standard support`, `${d.daysOfStandardSupportLeft} days left (ends ${d.endOfStandardSupport})`, d.daysOfStandardSupportLeft > 0);
+  return { default: d, profiles: rows };
+}
+
 function mapValues<T, U>(o: { [k: string]: T }, f: (v: T) => U): { [k: string]: U } {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 }
@@ -211,6 +242,7 @@ function main(): void {
   const foot = footprints(dev, prod, baseline);
   const paths = deployPath([['DEVELOPMENT', dev], ['PRODUCTION', prod], ['hand-written', baseline]]);
   const prices = cost(dev, prod);
+  const kubernetes = kubernetesSupport(dev, prod);
 
   section('Targets');
   console.log(table(['target', 'measured', 'result'], targets.map(t => [t.name, t.value, t.pass ? 'PASS' : '**FAIL**'])));
@@ -226,6 +258,7 @@ function main(): void {
     footprint: foot,
     criticalPath: paths,
     cost: prices,
+    kubernetes,
     targets,
     durationSeconds: Math.round((Date.now() - started) / 1000),
   };

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ClusterSupportType } from './cluster/kubernetes-version';
 import { PropError } from './private/validate';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
@@ -17,6 +18,7 @@ export interface ProfileDefaults {
   readonly vpcFlowLogs: boolean;
   readonly nodeCount: number;
   readonly nodeInstanceType: ec2.InstanceType;
+  readonly clusterSupportType: ClusterSupportType;
   readonly databaseInstanceType: ec2.InstanceType;
   readonly databaseMultiAz: boolean;
   readonly databaseBackupRetention: Duration;
@@ -40,6 +42,8 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     nodeCount: 2,
     // 2 vCPU, 2 GiB, 11 pods per node: enough for the system pods and a small app; t3a.medium would cross 200 USD.
     nodeInstanceType: new ec2.InstanceType('t3a.small'),
+    // A forgotten dev cluster is upgraded by EKS at the end of standard support, never billed 6x.
+    clusterSupportType: ClusterSupportType.STANDARD,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
     databaseMultiAz: false,
     databaseBackupRetention: Duration.days(1),
@@ -56,6 +60,9 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     vpcFlowLogs: true,
     nodeCount: 3,
     nodeInstanceType: new ec2.InstanceType('m7i.large'),
+    // Production is never upgraded under the running application by EKS; past the end of standard
+    // support it costs $0.50 per cluster-hour more (~365 USD/month) until upgraded (README "Upgrading Kubernetes").
+    clusterSupportType: ClusterSupportType.EXTENDED,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
     databaseMultiAz: true,
     databaseBackupRetention: Duration.days(14),

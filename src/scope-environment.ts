@@ -5,6 +5,7 @@ import { ScopeCluster, ScopeClusterOptions } from './cluster';
 import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
+import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
 import { PropError, validateEnvName, validateTags, withPropPath } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
@@ -31,6 +32,16 @@ export interface ScopeEnvironmentProps {
    * @default - a new VPC: 2 AZs and 1 NAT gateway (DEVELOPMENT), 3 AZs and a NAT gateway per AZ (PRODUCTION)
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * Availability Zone names of the VPC this construct creates (one public and one private subnet
+   * in each), e.g. `['eu-west-1a', 'eu-west-1b']`; not allowed together with `vpc`. Synthesis
+   * never looks AZs up, so it needs no AWS credentials.
+   * @default - the AZs in the app's context (cdk.context.json) from an earlier lookup if present,
+   * otherwise the first 2 (DEVELOPMENT) or 3 (PRODUCTION) AZs CloudFormation lists for the account
+   * at deploy time (`Fn::GetAZs`)
+   */
+  readonly availabilityZones?: string[];
 
   /**
    * VPC flow logs (all traffic, to a CloudWatch log group kept one year) on the VPC this construct
@@ -128,23 +139,28 @@ export class ScopeEnvironment extends Construct {
     });
     const envName = this.envName;
 
-    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
-      maxAzs: defaults.maxAzs,
-      natGateways: defaults.natGateways,
-      // Nothing uses the default security group; restricting it costs a custom resource Lambda
-      // (the feature flag's default in new apps), which would break the 4-function budget.
-      restrictDefaultSecurityGroup: false,
-      subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
-      ],
+    this.vpc = part(undefined, () => {
+      if (props.vpc && props.availabilityZones) {
+        throw new PropError('Invalid availabilityZones: only for the VPC ScopeEnvironment creates; remove it or remove vpc (your VPC already has its AZs).');
+      }
+      const vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, defaults.maxAzs, props.availabilityZones, 'availabilityZones'), {
+        natGateways: defaults.natGateways,
+        // Nothing uses the default security group; restricting it costs a custom resource Lambda
+        // (the feature flag's default in new apps), which would break the 4-function budget.
+        restrictDefaultSecurityGroup: false,
+        subnetConfiguration: [
+          { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+          { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        ],
+      });
+      configureFlowLogs(vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy);
+      return vpc;
     });
-
-    part(undefined, () => configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy));
 
     this.cluster = part('cluster', () => new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
       instanceType: defaults.nodeInstanceType,
+      supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
       ...props.cluster,
       vpc: this.vpc,

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -10,6 +10,9 @@ import {
 } from './pod-identity';
 import { acknowledge } from '../private/nag';
 import { PropError, validateInteger, validatePattern } from '../private/validate';
+
+/** Service of the controller's admission webhook (chart default name prefix `aws-load-balancer`). */
+const CONTROLLER_WEBHOOK_SERVICE = 'aws-load-balancer-webhook-service';
 
 /** The listener port that gets a TLS listener (and needs `certificate`). */
 const TLS_PORT = 443;
@@ -149,7 +152,14 @@ export class FrontendEndpoint extends Construct {
     });
     this.loadBalancer = nlb;
 
-    const targetGroup = new elbv2.NetworkTargetGroup(this, 'TargetGroup', {
+    // The controller's webhook rejects a changed targetGroupARN on an existing TargetGroupBinding
+    // and a second binding on one target group, and Port is create-only on the target group: so
+    // a change of target port, Service or namespace replaces the target group and the binding
+    // together (new construct ids, new binding name), never updates them. The first key keeps
+    // the ids of earlier releases.
+    const bindingKey = this.namespace === 'default' && this.serviceName === 'frontend' && this.targetPort === 80
+      ? '' : `-${this.namespace}-${this.serviceName}-${this.targetPort}`;
+    const targetGroup = new elbv2.NetworkTargetGroup(this, `TargetGroup${bindingKey}`, {
       vpc: cluster.vpc,
       port: this.targetPort,
       protocol: elbv2.Protocol.TCP,
@@ -201,12 +211,21 @@ export class FrontendEndpoint extends Construct {
       resources: [stack.formatArn({ service: 'ec2', resource: 'security-group', resourceName: cluster.clusterSecurityGroupId })],
     }));
 
+    const chartVersion = props.controllerChartVersion ?? FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION;
+    if (chartVersion !== FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION) {
+      // `helm upgrade` never installs or updates a chart's crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
+      // and the kubectl handler has no step that could read them from the chart: the user applies them.
+      Annotations.of(this).addWarningV2('cdk-scope-environment:controllerChartCrds',
+        `frontend.controllerChartVersion ${chartVersion} is not the default ${FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION}: Helm does not update the `
+        + 'controller\'s CRDs on upgrade. Before deploying, apply that version\'s CRDs: helm repo add eks https://aws.github.io/eks-charts && '
+        + `helm show crds eks/aws-load-balancer-controller --version ${chartVersion} | kubectl apply -f - (README "Upgrading the load balancer controller").`);
+    }
     this.controller = new eks.HelmChart(this, 'Controller', {
       cluster,
       repository: 'https://aws.github.io/eks-charts',
       chart: 'aws-load-balancer-controller',
       release: 'aws-load-balancer-controller',
-      version: props.controllerChartVersion ?? FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION,
+      version: chartVersion,
       namespace: CONTROLLER_NAMESPACE,
       // Wait for the controller (and its webhook) to be ready: the binding below is validated by it.
       wait: true,
@@ -236,12 +255,26 @@ export class FrontendEndpoint extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.binding = new eks.KubernetesManifest(this, 'TargetGroupBinding', {
+    // The binding is validated by the controller's webhook: Helm's --wait returns once the pod is
+    // ready, but the webhook Service can lag without endpoints for a moment, and a failed create
+    // rolls the whole stack back. Wait (up to 5 min, polled every 10 s by the kubectl handler)
+    // until the Service has a ready address. Named after the chart version, so a chart upgrade waits again.
+    const webhookReady = new eks.KubernetesObjectValue(this, `ControllerWebhookReady${chartVersion === FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION ? '' : `-${chartVersion}`}`, {
+      cluster,
+      objectType: 'endpoints',
+      objectName: CONTROLLER_WEBHOOK_SERVICE,
+      objectNamespace: CONTROLLER_NAMESPACE,
+      jsonPath: '.subsets[0].addresses[0].ip',
+      timeout: Duration.minutes(5),
+    });
+    webhookReady.node.addDependency(this.controller);
+
+    this.binding = new eks.KubernetesManifest(this, `TargetGroupBinding${bindingKey}`, {
       cluster,
       manifest: [{
         apiVersion: 'elbv2.k8s.aws/v1beta1',
         kind: 'TargetGroupBinding',
-        metadata: { name: this.serviceName, namespace: this.namespace },
+        metadata: { name: bindingKey ? `${this.serviceName}-${this.targetPort}` : this.serviceName, namespace: this.namespace },
         spec: {
           serviceRef: { name: this.serviceName, port: this.servicePort },
           targetGroupARN: targetGroup.targetGroupArn,
@@ -249,7 +282,7 @@ export class FrontendEndpoint extends Construct {
         },
       }],
     });
-    this.binding.node.addDependency(this.controller);
+    this.binding.node.addDependency(this.controller, webhookReady);
     if (namespaceManifest) this.binding.node.addDependency(namespaceManifest);
 
     // cdk-nag (AwsSolutions) findings that are the point of a public entry point, with reasons.

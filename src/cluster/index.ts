@@ -1,2 +1,3 @@
 export * from './scope-cluster';
 export * from './frontend';
+export { ClusterSupportType } from './kubernetes-version';

@@ -1,21 +1,20 @@
-import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
 import { Annotations, CfnOutput, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { FrontendEndpoint, FrontendOptions } from './frontend';
+import { ClusterSupportType, DEFAULT_KUBERNETES_VERSION, defaultKubernetesVersion, kubectlLayerFor } from './kubernetes-version';
 import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
+import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
-
-/** The Kubernetes version the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) serves. */
-const LAYER_KUBERNETES_VERSION = '1.34';
 
 /** Nodes per managed node group: the EKS service quota "Nodes per managed node group". */
 const MAX_NODE_COUNT = 450;
@@ -26,17 +25,45 @@ const HELLO_WORLD_PORT = 80;
 /** How ScopeCluster is built (what ScopeEnvironment passes through as `cluster`). */
 export interface ScopeClusterOptions {
   /**
-   * Kubernetes version of the control plane and the nodes. Versions other than 1.34 need a
-   * matching `kubectlLayer` (e.g. `KubectlV35Layer` from `@aws-cdk/lambda-layer-kubectl-v35`).
-   * @default KubernetesVersion.V1_34
+   * Kubernetes version of the control plane, the node group and the kubectl layer. Changing it
+   * upgrades the control plane, then the nodes; EKS upgrades one minor version per deploy
+   * (README "Upgrading Kubernetes"). 1.34, 1.35 and 1.36 come with a kubectl layer; other
+   * versions need `kubectlLayer`.
+   * @default KubernetesVersion.of('1.36')
    */
   readonly version?: eks.KubernetesVersion;
 
   /**
    * kubectl/helm Lambda layer used to apply manifests and Helm charts; must match `version`.
-   * @default - KubectlV34Layer from @aws-cdk/lambda-layer-kubectl-v34
+   * @default - the bundled layer for `version` (@aws-cdk/lambda-layer-kubectl-v34, -v35 or -v36)
    */
   readonly kubectlLayer?: lambda.ILayerVersion;
+
+  /**
+   * What EKS does when `version` reaches the end of standard support: STANDARD upgrades the
+   * control plane to the next version, EXTENDED keeps it for up to 12 months at $0.60 instead of
+   * $0.10 per cluster-hour. Sets the cluster's upgrade policy.
+   * @default ClusterSupportType.STANDARD (the PRODUCTION profile uses EXTENDED)
+   */
+  readonly supportType?: ClusterSupportType;
+
+  /**
+   * Versions of the cluster's EKS managed add-ons, by add-on name (e.g.
+   * `{ 'eks-pod-identity-agent': 'v1.3.10-eksbuild.2' }`). EKS installs the default version of
+   * the cluster's Kubernetes version at creation and never changes it when the cluster is
+   * upgraded; pin the version for the new Kubernetes version here in the upgrade deploy (README
+   * "Upgrading Kubernetes"). Removing a pin leaves the add-on on its current version.
+   * @default - EKS's default version at creation, then unchanged
+   */
+  readonly addonVersions?: { [addonName: string]: string };
+
+  /**
+   * Copy the stack's tags (e.g. `scope:environment`) onto the node instances and their volumes
+   * through the node launch template. Every tag change then creates a launch template version,
+   * which replaces every node; off, the nodes carry only the tags EKS gives them.
+   * @default false
+   */
+  readonly tagNodes?: boolean;
 
   /**
    * Number of worker nodes: the node group's minimum, maximum and desired size are all set to it.
@@ -123,6 +150,14 @@ export interface ScopeClusterProps extends ScopeClusterOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
+   * Availability Zone names of the VPC this construct creates, e.g. `['eu-west-1a', 'eu-west-1b']`;
+   * not allowed together with `vpc`. Synthesis never looks AZs up (no AWS credentials needed).
+   * @default - the AZs in the app's context (cdk.context.json) from an earlier lookup if present,
+   * otherwise the first 2 AZs CloudFormation lists for the account at deploy time (`Fn::GetAZs`)
+   */
+  readonly availabilityZones?: string[];
+
+  /**
    * Name of the environment, used in descriptions.
    * @default - derived from the stack name
    */
@@ -160,11 +195,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     this.envName = props.envName ?? defaultEnvName(stack.stackName);
     validateEnvName(this.envName);
 
-    const version = props.version ?? eks.KubernetesVersion.V1_34;
-    if (!props.kubectlLayer && version.version !== LAYER_KUBERNETES_VERSION) {
-      throw new PropError(`Invalid version ${version.version}: the bundled kubectl layer (@aws-cdk/lambda-layer-kubectl-v34) supports Kubernetes ${LAYER_KUBERNETES_VERSION} only; `
-        + 'use KubernetesVersion.V1_34 or pass kubectlLayer with a layer for your version.');
-    }
+    const version = props.version ?? defaultKubernetesVersion();
+    validatePattern('version', version.version, /^1\.\d{2}$/, `must be a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`);
     const nodeCount = props.nodeCount ?? 2;
     validateInteger('nodeCount', nodeCount, 1, MAX_NODE_COUNT);
     const nodeDiskSize = props.nodeDiskSize ?? 20;
@@ -172,7 +204,10 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     const instanceType = props.instanceType ?? new ec2.InstanceType('m7i.large');
     const architecture = instanceArchitecture(instanceType);
 
-    this.vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    if (props.vpc && props.availabilityZones) {
+      throw new PropError('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
+    }
+    this.vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, 2, props.availabilityZones, 'availabilityZones'), { natGateways: 1 });
     const nodeSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     if (this.vpc.privateSubnets.length === 0) {
       throw new PropError('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
@@ -199,8 +234,12 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
         eks.ClusterLoggingTypes.AUDIT,
         eks.ClusterLoggingTypes.AUTHENTICATOR,
       ],
-      kubectlProviderOptions: { kubectlLayer: props.kubectlLayer ?? new KubectlV34Layer(this, 'KubectlLayer') },
+      kubectlProviderOptions: { kubectlLayer: kubectlLayerFor(this, 'KubectlLayer', version, props.kubectlLayer) },
     });
+    // aws-eks-v2 2.257 has no upgrade-policy prop. Without it CloudFormation defaults to EXTENDED
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-upgradepolicy.html);
+    // changing it is "Update requires: No interruption".
+    (this.cluster.node.defaultChild as CfnResource).addPropertyOverride('UpgradePolicy.SupportType', props.supportType ?? ClusterSupportType.STANDARD);
 
     // IMDSv2 only, hop limit 1: pods get AWS credentials through Pod Identity, never the node role.
     const launchTemplate = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
@@ -223,6 +262,16 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       maxSize: nodeCount,
       desiredSize: nodeCount,
     });
+    // The node group follows the control plane: aws-eks-v2 leaves `Version` unset, and then
+    // CloudFormation never upgrades the nodes. Allowed with a launch template that names no AMI
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-version);
+    // the node group depends on the cluster, so CloudFormation upgrades the control plane first.
+    (this.nodegroup.node.defaultChild as CfnResource).addPropertyOverride('Version', version.version);
+    if (!(props.tagNodes ?? false)) {
+      // Tags in the launch template data become a new template version and replace every node
+      // (the node group uses the latest version); keep them on the template resource only.
+      (launchTemplate.node.defaultChild as CfnResource).addPropertyDeletionOverride('LaunchTemplateData.TagSpecifications');
+    }
 
     // The agent is a DaemonSet: install it once there are nodes to run it.
     this.cluster.eksPodIdentityAgent?.node.addDependency(this.nodegroup);
@@ -266,6 +315,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       }
       this.addHelloWorld(namespace, frontendOptions.serviceName ?? 'frontend', servicePort);
     }
+    this.pinAddonVersions(props.addonVersions ?? {});
     this.acknowledgeNagFindings(props);
   }
 
@@ -286,6 +336,25 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       this.serviceAccountRoles.set(key, role);
     }
     return role;
+  }
+
+  /**
+   * Sets `AddonVersion` on the cluster's managed add-ons named in `versions`. Without it an add-on
+   * keeps the version EKS picked at creation through every cluster upgrade: CloudFormation only
+   * calls UpdateAddon when a property changes (the same is reported for Terraform and eksctl,
+   * e.g. https://github.com/terraform-aws-modules/terraform-aws-eks/issues/3448).
+   */
+  private pinAddonVersions(versions: { [addonName: string]: string }): void {
+    const addons = this.node.findAll().filter((c): c is CfnAddon => c instanceof CfnAddon);
+    for (const [name, addonVersion] of Object.entries(versions)) {
+      validatePattern(`addonVersions['${name}']`, addonVersion, /^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/,
+        `must be an EKS add-on version such as v1.3.10-eksbuild.2 (aws eks describe-addon-versions --addon-name ${name} --kubernetes-version <version>)`);
+      const matching = addons.filter(a => a.addonName === name);
+      if (matching.length === 0) {
+        throw new PropError(`Invalid addonVersions: '${name}' is not a managed add-on of this cluster; its add-ons are ${addons.map(a => `'${a.addonName}'`).join(', ') || 'none'}.`);
+      }
+      matching.forEach(a => a.addonVersion = addonVersion);
+    }
   }
 
   /** cdk-nag (AwsSolutions) findings that are by design, each with its reason, on the resource concerned. */

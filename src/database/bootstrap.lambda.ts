@@ -12,6 +12,8 @@
  * same reason. Nothing here logs or returns a secret value.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
@@ -77,7 +79,10 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
     await client.connect();
   } catch (e) {
     await client.end().catch(() => undefined);
-    throw new Error(`Cannot connect to PostgreSQL at ${params.host}:${params.port} as ${params.masterUsername}: ${messageOf(e)}`);
+    const hint = isTlsVerificationError(e)
+      ? ' (the server certificate failed verification against the CA bundle and host name; nothing was sent to the server)'
+      : '';
+    throw new Error(`Cannot connect to PostgreSQL at ${params.host}:${params.port} as ${params.masterUsername}: ${messageOf(e)}${hint}`);
   }
 
   let step = 'look up the role';
@@ -114,10 +119,19 @@ export async function bootstrap(params: BootstrapParams): Promise<BootstrapResul
   }
 }
 
-/** The URL services read from the application secret; user, password and database are URL-encoded. */
-export function connectionUrl(username: string, password: string, host: string, port: number, databaseName: string): string {
+/**
+ * The URLs services read from the application secret; user, password, database and CA path are URL-encoded.
+ * - `url` (sslmode=require): Go's lib/pq (the Scope users service) encrypts and does not verify.
+ *   node-postgres 8 treats `require` as verify-full against Node's default CAs, which lack the RDS roots:
+ *   node clients use `urlVerifyFull` (or libpq's `uselibpqcompat=true`).
+ * - `urlVerifyFull` (sslmode=verify-full, sslrootcert=`caBundle`): libpq, lib/pq, pgx and node-postgres
+ *   verify the certificate chain against the RDS CA bundle at `caBundle` in the client and the host name.
+ */
+export function connectionUrl(username: string, password: string, host: string, port: number, databaseName: string,
+  verifyFullCaBundle?: string): string {
   const enc = encodeURIComponent;
-  return `postgres://${enc(username)}:${enc(password)}@${host}:${port}/${enc(databaseName)}?sslmode=require`;
+  const query = verifyFullCaBundle === undefined ? 'sslmode=require' : `sslmode=verify-full&sslrootcert=${enc(verifyFullCaBundle)}`;
+  return `postgres://${enc(username)}:${enc(password)}@${host}:${port}/${enc(databaseName)}?${query}`;
 }
 
 /**
@@ -160,21 +174,39 @@ export interface BootstrapResponse {
 
 /** Options for `onEvent` that the Lambda entry point fixes and the tests vary. */
 export interface OnEventOptions {
-  readonly ssl: false | ConnectionOptions;
+  /** Verify the server with this CA bundle (see verifiedTls), or false for plain TCP (local tests only). */
+  readonly ssl: false | { readonly caFile: string };
   readonly connectionTimeoutMillis?: number;
 }
 
 /**
- * TLS in Lambda: the connection is always encrypted (the parameter group sets rds.force_ssl=1),
- * but the server certificate is not verified. Verifying needs the RDS CA bundle
- * (truststore.pki.rds.amazonaws.com/global/global-bundle.pem), which Node.js does not trust by
- * default and which this package does not ship (yet); whether the runtime's optional
- * /var/runtime/ca-cert.pem (NODE_EXTRA_CA_CERTS) holds the current rds-ca-*-g1 roots is not
- * documented, and a wrong guess would fail every deployment. The risk accepted is an active
- * man-in-the-middle inside the VPC between this function and the database during a deployment;
- * passive eavesdropping is prevented, and the application password is only ever sent as a SCRAM verifier.
+ * The Amazon CA bundle of the Lambda Node.js runtimes (20 and later), RDS root certificates
+ * included: "CA certificate loading" in the AWS Lambda Node.js documentation
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#nodejs-certificate-loading).
+ * The runtime no longer loads it by default (cold-start time), so the bootstrap reads it itself.
  */
-export const LAMBDA_TLS: ConnectionOptions = { rejectUnauthorized: false };
+export const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
+
+/** The CA bundle the handler verifies the database certificate with: $DATABASE_CA_BUNDLE, else LAMBDA_CA_BUNDLE. */
+export function caBundlePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DATABASE_CA_BUNDLE || LAMBDA_CA_BUNDLE;
+}
+
+/**
+ * TLS options that verify the server: its certificate must chain to a CA in `caFile` and name
+ * `host` (DNS name or IP address), as libpq's sslmode=verify-full does. Nothing is sent to a server
+ * that fails this, so a man-in-the-middle in the VPC gets neither the master password nor a SQL statement.
+ */
+export function verifiedTls(host: string, caFile: string): ConnectionOptions {
+  let ca: string;
+  try {
+    ca = readFileSync(caFile, 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read the CA bundle ${caFile} to verify the database certificate: ${messageOf(e)}`);
+  }
+  // SNI takes host names only (RFC 6066); an IP address is still checked against the certificate's IP SANs.
+  return { ca, rejectUnauthorized: true, servername: isIP(host) ? undefined : host };
+}
 
 /** Handles one custom resource event; see the file comment. */
 export async function onEvent(event: BootstrapEvent, store: SecretStore, options: OnEventOptions): Promise<BootstrapResponse> {
@@ -205,7 +237,7 @@ export async function onEvent(event: BootstrapEvent, store: SecretStore, options
     databaseName,
     appUsername,
     appPassword,
-    ssl: options.ssl,
+    ssl: options.ssl ? verifiedTls(host, options.ssl.caFile) : false,
     connectionTimeoutMillis: options.connectionTimeoutMillis,
   });
 
@@ -218,6 +250,7 @@ export async function onEvent(event: BootstrapEvent, store: SecretStore, options
     port,
     dbname: databaseName,
     url: connectionUrl(appUsername, appPassword, host, port, databaseName),
+    urlVerifyFull: connectionUrl(appUsername, appPassword, host, port, databaseName, requiredString(props, 'ClientCaBundle')),
   };
   // Only write when something changed: a re-run leaves the secret's versions alone.
   if (Object.keys(wanted).some((k) => app[k] !== wanted[k])) {
@@ -226,9 +259,9 @@ export async function onEvent(event: BootstrapEvent, store: SecretStore, options
   return { PhysicalResourceId: physicalResourceId, Data: { DatabaseName: databaseName, Username: appUsername } };
 }
 
-/** Lambda entry point: secrets come from Secrets Manager, TLS is on. */
+/** Lambda entry point: secrets come from Secrets Manager, TLS is on and verified. */
 export async function handler(event: BootstrapEvent): Promise<BootstrapResponse> {
-  return onEvent(event, secretsManagerStore(new SecretsManagerClient({})), { ssl: LAMBDA_TLS });
+  return onEvent(event, secretsManagerStore(new SecretsManagerClient({})), { ssl: { caFile: caBundlePath() } });
 }
 
 /** A SecretStore on Secrets Manager. Error messages name the secret, never its content. */
@@ -279,11 +312,22 @@ function checkName(prop: string, value: string, problem: (v: string) => string |
   if (p) throw new Error(`Invalid ${prop} '${value}': ${p}.`);
 }
 
+/** Node.js TLS errors that mean "this is not the server the CA bundle and host name vouch for". */
+function isTlsVerificationError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? '';
+  return code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code);
+}
+
+/** An error's message. Duck-typed: errors of Node's core modules may come from another realm (jest). */
 function messageOf(e: unknown): string {
-  if (e instanceof Error) {
+  if (isErrorLike(e)) {
     // AggregateError (e.g. ECONNREFUSED on IPv4 and IPv6) has an empty message; use the first cause.
-    const first = (e as AggregateError).errors?.[0];
-    return e.message || (first instanceof Error ? first.message : '') || (e as NodeJS.ErrnoException).code || e.name;
+    const first = (e as unknown as AggregateError).errors?.[0];
+    return e.message || (isErrorLike(first) ? first.message : '') || e.code || e.name;
   }
   return String(e);
+}
+
+function isErrorLike(e: unknown): e is NodeJS.ErrnoException {
+  return typeof e === 'object' && e !== null && typeof (e as Error).message === 'string' && typeof (e as Error).name === 'string';
 }

@@ -17,10 +17,28 @@ const POSTGRES_PORT = 5432;
 /** Options of the users database (the old `rds up` and `database bootstrap`). */
 export interface UsersDatabaseOptions {
   /**
-   * PostgreSQL engine version. Minor upgrades are applied automatically in the maintenance window.
-   * @default rds.PostgresEngineVersion.VER_17_9
+   * PostgreSQL engine version. Give a major version (`VER_17`): RDS applies minor upgrades
+   * automatically in the maintenance window and the template never disagrees with them. A full
+   * version (`VER_17_9`) pins the minor version until you change it. Moving to another major
+   * version needs `allowMajorVersionUpgrade` (README "Upgrading PostgreSQL").
+   * @default rds.PostgresEngineVersion.VER_17
    */
   readonly engineVersion?: rds.PostgresEngineVersion;
+
+  /**
+   * Allow a change of `engineVersion` to another major version (e.g. 17 to 18) to upgrade the
+   * instance in place. RDS refuses a major upgrade without it.
+   * @default false
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
+
+  /**
+   * Delete the automated backups (daily snapshots and transaction logs) together with the
+   * instance. Kept, they stay restorable to any point of their retention window
+   * (`backupRetention`) after the instance is gone and are billed as backup storage until they expire.
+   * @default - true with removalPolicy DESTROY, false otherwise
+   */
+  readonly deleteAutomatedBackups?: boolean;
 
   /**
    * Instance class and size.
@@ -145,14 +163,21 @@ export interface UsersDatabaseProps extends UsersDatabaseOptions {
  * the application database and role and puts a ready `postgres://` URL into `appSecret`.
  */
 export class UsersDatabase extends Construct {
+  /**
+   * Where `urlVerifyFull` expects the RDS CA bundle in the client's file system (mount
+   * https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem there, e.g. from a ConfigMap).
+   */
+  public static readonly CLIENT_CA_BUNDLE_PATH = '/etc/ssl/rds/global-bundle.pem';
+
   /** The RDS instance. */
   public readonly instance: rds.IDatabaseInstance;
   /** Master credentials (JSON: username, password, host, port, engine, ...). */
   public readonly secret: secretsmanager.ISecret;
   /**
-   * Application credentials (JSON: username, password, host, port, dbname, and `url`, a
-   * `postgres://user:password@host:port/<db>?sslmode=require` URL with the parts URL-encoded).
-   * Filled by the bootstrap during deployment.
+   * Application credentials (JSON: username, password, host, port, dbname, `url`, a
+   * `postgres://user:password@host:port/<db>?sslmode=require` URL with the parts URL-encoded, and
+   * `urlVerifyFull`, the same with `sslmode=verify-full&sslrootcert=<UsersDatabase.CLIENT_CA_BUNDLE_PATH>`; see README
+   * "Database URLs and TLS"). Filled by the bootstrap during deployment.
    */
   public readonly appSecret: secretsmanager.ISecret;
   /** The instance's security group (ingress only from `allowFrom` peers and the bootstrap). */
@@ -183,7 +208,14 @@ export class UsersDatabase extends Construct {
     const masterUsername = props.masterUsername ?? 'postgres';
     const vpcSubnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_9 });
+    // Major version only: with autoMinorVersionUpgrade, RDS moves the instance to newer minor
+    // versions in the maintenance window, and a full version in the template would then name an
+    // older version than the instance runs. Instances created with the former default '17.9' get
+    // EngineVersion '17' on upgrade: an in-place update (no replacement in the CloudFormation
+    // resource spec), and RDS "updates the DB instance to the default minor version if the current
+    // minor version is lower", otherwise changes nothing
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html, EngineVersion).
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 });
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -217,6 +249,11 @@ export class UsersDatabase extends Construct {
       deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy,
       autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
+      // RDS deletes automated backups with the instance unless told otherwise
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html):
+      // only an instance that is meant to disappear (DESTROY) takes them along.
+      deleteAutomatedBackups: props.deleteAutomatedBackups ?? removalPolicy === RemovalPolicy.DESTROY,
       iamAuthentication: this.iamAuthentication,
       enablePerformanceInsights: props.performanceInsights ?? false,
       performanceInsightEncryptionKey: props.performanceInsights ? props.storageEncryptionKey : undefined,
@@ -384,6 +421,8 @@ export class UsersDatabase extends Construct {
         AppSecretArn: this.appSecret.secretArn,
         DatabaseName: this.databaseName,
         AppUsername: this.appUsername,
+        // New in this release: also makes existing environments re-run the bootstrap once, which adds urlVerifyFull to the secret.
+        ClientCaBundle: UsersDatabase.CLIENT_CA_BUNDLE_PATH,
       },
     });
     // The security group rules between function and instance are separate resources: create them first.

@@ -1,12 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ScopeCluster, ScopeClusterProps } from '../../src/cluster';
+import { ClusterSupportType, FrontendOptions, ScopeCluster, ScopeClusterProps } from '../../src/cluster';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 
@@ -50,9 +50,9 @@ function logicalIdOf(template: Template, type: string): string {
 describe('ScopeCluster defaults', () => {
   const { template, cluster } = build();
 
-  test('EKS cluster 1.34 with access entries (API mode), not Auto Mode, in private subnets', () => {
+  test('EKS cluster 1.36 with access entries (API mode), not Auto Mode, in private subnets', () => {
     template.hasResourceProperties('AWS::EKS::Cluster', {
-      Version: '1.34',
+      Version: '1.36',
       AccessConfig: { AuthenticationMode: 'API' },
       ComputeConfig: { Enabled: false },
       Name: Match.absent(),
@@ -201,6 +201,59 @@ describe('ScopeCluster options', () => {
   });
 });
 
+describe('ScopeCluster Kubernetes version and upgrades', () => {
+  /** The description of the kubectl layer the kubectl handler runs with (it names the kubectl version). */
+  function kubectlLayerDescription(template: Template): string {
+    const layers = Object.values(template.findResources('AWS::Lambda::LayerVersion')) as any[];
+    const kubectl = layers.filter(l => /kubectl/.test(l.Properties.Description ?? ''));
+    expect(kubectl).toHaveLength(1);
+    return kubectl[0].Properties.Description;
+  }
+
+  test.each([
+    [undefined, '1.36', /^\/opt\/kubectl\/kubectl 1\.36\./],
+    [eks.KubernetesVersion.V1_35, '1.35', /^\/opt\/kubectl\/kubectl 1\.35\./],
+    [eks.KubernetesVersion.V1_34, '1.34', /^\/opt\/kubectl\/kubectl 1\.34\./],
+  ])('version %p: control plane, node group and kubectl layer all on %s', (version, expected, layer) => {
+    const { template } = build(version ? { version } : {});
+    template.hasResourceProperties('AWS::EKS::Cluster', { Version: expected });
+    // The node group follows the control plane (aws-eks-v2 leaves Version unset) and comes after it.
+    template.hasResource('AWS::EKS::Nodegroup', {
+      Properties: { Version: expected, ClusterName: { Ref: logicalIdOf(template, 'AWS::EKS::Cluster') }, ReleaseVersion: Match.absent() },
+    });
+    expect(kubectlLayerDescription(template)).toMatch(layer);
+  });
+
+  test('upgrade policy: STANDARD by default, EXTENDED when asked', () => {
+    build().template.hasResourceProperties('AWS::EKS::Cluster', { UpgradePolicy: { SupportType: 'STANDARD' } });
+    build({ supportType: ClusterSupportType.EXTENDED }).template.hasResourceProperties('AWS::EKS::Cluster', { UpgradePolicy: { SupportType: 'EXTENDED' } });
+  });
+
+  test('add-ons keep EKS\'s version unless pinned; a pin sets AddonVersion', () => {
+    build().template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent', AddonVersion: Match.absent() });
+    build({ addonVersions: { 'eks-pod-identity-agent': 'v1.3.10-eksbuild.2' } }).template
+      .hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent', AddonVersion: 'v1.3.10-eksbuild.2' });
+  });
+
+  test('tags stay off the node launch template data (a tag must not replace the nodes) unless tagNodes', () => {
+    const launchTemplateData = (tagNodes: boolean | undefined, tags: { [key: string]: string }) => {
+      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const cluster = new ScopeCluster(stack, 'Scope', { tagNodes });
+      Object.entries(tags).forEach(([k, v]) => Tags.of(cluster).add(k, v));
+      const lts = Template.fromStack(stack).findResources('AWS::EC2::LaunchTemplate');
+      return (Object.values(lts)[0] as any).Properties.LaunchTemplateData;
+    };
+    const plain = launchTemplateData(undefined, {});
+    expect(launchTemplateData(undefined, { 'team': 'scope', 'cost-center': '42' })).toEqual(plain);
+    expect(plain.TagSpecifications).toBeUndefined();
+    expect(plain.MetadataOptions).toEqual({ HttpPutResponseHopLimit: 1, HttpTokens: 'required' });
+    const tagged = launchTemplateData(true, { team: 'scope' });
+    expect(tagged.TagSpecifications).toEqual(expect.arrayContaining([
+      { ResourceType: 'instance', Tags: expect.arrayContaining([{ Key: 'team', Value: 'scope' }]) },
+    ]));
+  });
+});
+
 describe('ScopeCluster frontend endpoint', () => {
   test('load balancer, target group, security group rule and TargetGroupBinding agree on port and service', () => {
     const { template } = build();
@@ -246,12 +299,64 @@ describe('ScopeCluster frontend endpoint', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 4040, ToPort: 4040 });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80 });
     const binding = objectOfKind(template, 'TargetGroupBinding');
-    expect(binding.object.metadata).toMatchObject({ name: 'app', namespace: 'scope' });
+    expect(binding.object.metadata).toMatchObject({ name: 'app-4040', namespace: 'scope' });
     expect(binding.object.spec.serviceRef).toEqual({ name: 'app', port: 8080 });
     const ns = objectOfKind(template, 'Namespace');
     expect(ns.object.metadata.name).toBe('scope');
     expect(binding.dependsOn).toContain(ns.logicalId);
     template.hasResource('Custom::AWSCDK-EKS-KubernetesResource', { DeletionPolicy: 'Retain', Properties: { Manifest: Match.stringLikeRegexp('"kind":"Namespace"') } });
+  });
+
+  test('a change of target port, Service or namespace replaces the target group and the binding together; defaults keep their ids', () => {
+    /** Logical IDs of the target group and the binding manifest, the binding's name and the ARN it points at. */
+    const ids = (frontend: FrontendOptions) => {
+      const { template } = build({ frontend });
+      const binding = objectOfKind(template, 'TargetGroupBinding');
+      return {
+        targetGroup: logicalIdOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup'),
+        binding: binding.logicalId,
+        name: binding.object.metadata.name,
+        points: binding.object.spec.targetGroupARN,
+      };
+    };
+    const base = ids({});
+    expect(base.targetGroup).toMatch(/^ScopeFrontendTargetGroup[0-9A-F]{8}$/);
+    expect(base.binding).toMatch(/^ScopeFrontendTargetGroupBinding[0-9A-F]{8}$/);
+    expect(base.name).toBe('frontend');
+    // Only the Service port changes: the webhook allows a serviceRef update, nothing is replaced.
+    expect(ids({ servicePort: 8080, targetPort: 80 })).toEqual(base);
+    for (const change of [{ targetPort: 8080 }, { serviceName: 'web' }, { namespace: 'scope' }] as FrontendOptions[]) {
+      const changed = ids(change);
+      expect(changed.targetGroup).not.toBe(base.targetGroup);
+      expect(changed.binding).not.toBe(base.binding);
+      // Both bindings exist for a moment during the update: the new one needs its own name (or namespace).
+      expect(`${change.namespace ?? 'default'}/${changed.name}`).not.toBe('default/frontend');
+      expect(changed.points).toBe(`REF(${changed.targetGroup})`);
+    }
+  });
+
+  test('the binding waits until the controller webhook Service has a ready endpoint', () => {
+    const { template } = build();
+    const chartId = logicalIdOf(template, 'Custom::AWSCDK-EKS-HelmChart');
+    const waits = template.findResources('Custom::AWSCDK-EKS-KubernetesObjectValue');
+    expect(Object.keys(waits)).toHaveLength(1);
+    const [waitId, wait] = Object.entries(waits)[0] as [string, any];
+    expect(wait.Properties).toMatchObject({
+      ObjectType: 'endpoints',
+      ObjectName: 'aws-load-balancer-webhook-service',
+      ObjectNamespace: 'kube-system',
+      JsonPath: '.subsets[0].addresses[0].ip',
+      TimeoutSeconds: 300,
+    });
+    expect(wait.DependsOn).toContain(chartId);
+    expect(objectOfKind(template, 'TargetGroupBinding').dependsOn).toEqual(expect.arrayContaining([chartId, waitId]));
+  });
+
+  test('a controller chart version other than the default warns that its CRDs must be applied, with the command', () => {
+    const { stack } = build({ frontend: { controllerChartVersion: '1.15.0' } });
+    Annotations.fromStack(stack).hasWarning('/Stack/Scope/Frontend', Match.stringLikeRegexp(
+      'frontend.controllerChartVersion 1.15.0 is not the default 1.14.0: .*helm show crds eks/aws-load-balancer-controller --version 1.15.0 \\| kubectl apply -f -'));
+    Annotations.fromStack(build().stack).hasNoWarning('*', Match.stringLikeRegexp('controllerChartVersion'));
   });
 
   test('controller: official Helm chart, pinned, with a Pod Identity role', () => {
@@ -393,9 +498,22 @@ describe('ScopeCluster bad input', () => {
       .toThrow("Invalid instanceType 'banana': must be an EC2 instance type such as m7i.large or m7g.large");
   });
 
-  test('version the bundled kubectl layer does not cover', () => {
+  test('version the bundled kubectl layers do not cover', () => {
     expect(() => build({ version: eks.KubernetesVersion.V1_33 }))
-      .toThrow(/^Invalid version 1\.33: the bundled kubectl layer .* supports Kubernetes 1\.34 only; use KubernetesVersion\.V1_34 or pass kubectlLayer/);
+      .toThrow("Invalid version 1.33: a kubectl layer is bundled for Kubernetes 1.34, 1.35, 1.36 only; use one of these (KubernetesVersion.of('1.36') is the default) "
+        + 'or pass cluster.kubectlLayer with the layer for 1.33 (e.g. from @aws-cdk/lambda-layer-kubectl-v33).');
+  });
+
+  test('version that is not a Kubernetes minor version', () => {
+    expect(() => build({ version: eks.KubernetesVersion.of('1.36.2') }))
+      .toThrow("Invalid version '1.36.2': must be a Kubernetes minor version such as 1.36.");
+  });
+
+  test('addonVersions: unknown add-on and malformed version', () => {
+    expect(() => build({ addonVersions: { 'vpc-cni-typo': 'v1.20.0-eksbuild.1' } }))
+      .toThrow("Invalid addonVersions: 'vpc-cni-typo' is not a managed add-on of this cluster; its add-ons are 'eks-pod-identity-agent'");
+    expect(() => build({ addonVersions: { 'eks-pod-identity-agent': 'latest' } }))
+      .toThrow("Invalid addonVersions['eks-pod-identity-agent'] 'latest': must be an EKS add-on version such as v1.3.10-eksbuild.2");
   });
 
   test('certificate without port 443, and port 443 without certificate', () => {

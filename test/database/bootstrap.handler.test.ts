@@ -6,7 +6,8 @@ import * as net from 'node:net';
 import { Client, ClientConfig } from 'pg';
 import { PostgresServer, SKIP_POSTGRES_TESTS, startPostgres } from './postgres-server';
 import {
-  bootstrap, BootstrapEvent, BootstrapParams, connectionUrl, LAMBDA_TLS, onEvent, parseSecretJson, SecretStore,
+  bootstrap, BootstrapEvent, BootstrapParams, caBundlePath, connectionUrl, LAMBDA_CA_BUNDLE, onEvent, parseSecretJson, SecretStore,
+  verifiedTls,
 } from '../../src/database/bootstrap.lambda';
 
 const MASTER = 'master_admin';
@@ -159,9 +160,58 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
     await expect(bootstrap(params({ port: 1 }))).rejects.toThrow(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:1 as master_admin: .*ECONNREFUSED/);
   });
 
-  test('forced TLS (rds.force_ssl): the Lambda TLS options connect, plain TCP is refused', async () => {
+  test('forced TLS (rds.force_ssl): the verified TLS options connect, plain TCP is refused', async () => {
     await expect(bootstrap(params({ masterUsername: 'tls_admin', ssl: false }))).rejects.toThrow(/no pg_hba.conf entry|rejects connection/);
-    await expect(bootstrap(params({ masterUsername: 'tls_admin', ssl: LAMBDA_TLS }))).resolves.toEqual({ roleCreated: true, databaseCreated: true });
+    await expect(bootstrap(params({ masterUsername: 'tls_admin', ssl: verifiedTls(server.host, server.caFile) })))
+      .resolves.toEqual({ roleCreated: true, databaseCreated: true });
+  });
+
+  describe('server certificate verification', () => {
+    /** Whether the role and the database of `p` exist (as the superuser sees it). */
+    async function created(p: BootstrapParams) {
+      return withClient(superuserConfig(), async (c) => ({
+        role: (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [p.appUsername])).rowCount,
+        db: (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [p.databaseName])).rowCount,
+      }));
+    }
+
+    test('a certificate from the right CA for the right host connects', async () => {
+      const p = params({ masterUsername: 'tls_admin', ssl: verifiedTls(server.host, server.caFile) });
+      await expect(bootstrap(p)).resolves.toEqual({ roleCreated: true, databaseCreated: true });
+      expect(await created(p)).toEqual({ role: 1, db: 1 });
+    });
+
+    test('a CA that did not sign the server certificate fails clearly and changes nothing', async () => {
+      const p = params({ masterUsername: 'tls_admin', ssl: verifiedTls(server.host, server.otherCaFile()) });
+      await expect(bootstrap(p)).rejects.toThrow(new RegExp(`^Cannot connect to PostgreSQL at ${server.host}:${server.port} as tls_admin: `
+        + 'unable to verify the first certificate'
+        + ' \\(the server certificate failed verification against the CA bundle and host name; nothing was sent to the server\\)$'));
+      expect(await created(p)).toEqual({ role: 0, db: 0 });
+    });
+
+    test('a host name the certificate does not name fails clearly and changes nothing', async () => {
+      // The server certificate names IP 127.0.0.1 only; `localhost` reaches the same server under another name.
+      const p = params({ host: 'localhost', masterUsername: 'tls_admin', ssl: verifiedTls('localhost', server.caFile) });
+      await expect(bootstrap(p)).rejects.toThrow(/^Cannot connect to PostgreSQL at localhost:\d+ as tls_admin: Hostname\/IP does not match certificate's altnames: Host: localhost\. .* \(the server certificate failed verification/);
+      expect(await created(p)).toEqual({ role: 0, db: 0 });
+    });
+
+    test('a missing CA bundle fails before connecting, naming the file', () => {
+      expect(() => verifiedTls(server.host, '/nonexistent/ca.pem')).toThrow(/^Cannot read the CA bundle \/nonexistent\/ca\.pem to verify the database certificate: ENOENT/);
+    });
+
+    test('the CA bundle is the Lambda runtime\'s unless DATABASE_CA_BUNDLE names another', () => {
+      expect(LAMBDA_CA_BUNDLE).toBe('/var/runtime/ca-cert.pem');
+      expect(caBundlePath({})).toBe('/var/runtime/ca-cert.pem');
+      expect(caBundlePath({ DATABASE_CA_BUNDLE: '' })).toBe('/var/runtime/ca-cert.pem');
+      expect(caBundlePath({ DATABASE_CA_BUNDLE: server.caFile })).toBe(server.caFile);
+    });
+
+    test('host names are sent as SNI and checked; IP addresses are checked against IP SANs without SNI', () => {
+      expect(verifiedTls('db.example.com', server.caFile)).toMatchObject({ rejectUnauthorized: true, servername: 'db.example.com' });
+      expect(verifiedTls('127.0.0.1', server.caFile).servername).toBeUndefined();
+      expect(verifiedTls('127.0.0.1', server.caFile).ca).toContain('BEGIN CERTIFICATE');
+    });
   });
 
   describe('onEvent', () => {
@@ -197,6 +247,7 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
           Port: String(server.port),
           MasterSecretArn: masterArn,
           AppSecretArn: appArn,
+          ClientCaBundle: server.caFile,
           ...props,
         },
       };
@@ -221,7 +272,10 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
         port: server.port,
         dbname: databaseName,
         url: connectionUrl(appUsername, trickyPassword, server.host, server.port, databaseName),
+        urlVerifyFull: connectionUrl(appUsername, trickyPassword, server.host, server.port, databaseName, server.caFile),
       });
+      expect(secret.urlVerifyFull).toBe(`postgres://${appUsername}:p%40ss%3Aw%2Frd%3F%23%5B%5D%25%26%20%2Bx@${server.host}:${server.port}/${databaseName}`
+        + `?sslmode=verify-full&sslrootcert=${encodeURIComponent(server.caFile)}`);
       expect(secret.url).toBe(`postgres://${appUsername}:p%40ss%3Aw%2Frd%3F%23%5B%5D%25%26%20%2Bx@${server.host}:${server.port}/${databaseName}?sslmode=require`);
 
       // A client reading only the URL gets in.
@@ -235,8 +289,40 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
         database: decodeURIComponent(url.pathname.slice(1)),
       }, (c) => c.query('SELECT 1'));
 
+      // urlVerifyFull as is: node-postgres reads sslrootcert and verifies the chain and the host.
+      await withClient({ connectionString: secret.urlVerifyFull as string }, (c) => c.query('SELECT 1'));
+      // node-postgres 8 treats sslmode=require as verify-full against Node's default CAs: `url` fails
+      // against a private CA (as against RDS), which is why node clients take urlVerifyFull.
+      await expect(withClient({ connectionString: secret.url as string }, (c) => c.query('SELECT 1')))
+        .rejects.toThrow(/^unable to verify the first certificate$/);
+
       await onEvent(event('Update', props, response.PhysicalResourceId), s, { ssl: false });
       expect(puts).toEqual([appArn]);
+    });
+
+    test('with TLS verification: the right CA bootstraps; a wrong CA writes no secret and creates nothing', async () => {
+      const tlsStore = (app: Record<string, unknown>) => {
+        const st = store(app);
+        st.secrets.set(masterArn, { username: 'tls_admin', password: MASTER_PASSWORD });
+        return st;
+      };
+      const bad = names();
+      const rejected = tlsStore({ username: bad.appUsername, password: 'pw-tls' });
+      await expect(onEvent(event('Create', { DatabaseName: bad.databaseName, AppUsername: bad.appUsername }), rejected.s,
+        { ssl: { caFile: server.otherCaFile() } })).rejects.toThrow(/certificate failed verification/);
+      expect(rejected.puts).toEqual([]);
+      const left = await withClient(superuserConfig(), async (c) => ({
+        db: (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [bad.databaseName])).rowCount,
+        role: (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [bad.appUsername])).rowCount,
+      }));
+      expect(left).toEqual({ db: 0, role: 0 });
+
+      const good = names();
+      const accepted = tlsStore({ username: good.appUsername, password: 'pw-tls' });
+      await onEvent(event('Create', { DatabaseName: good.databaseName, AppUsername: good.appUsername }), accepted.s,
+        { ssl: { caFile: server.caFile } });
+      expect(accepted.puts).toEqual([appArn]);
+      await withClient({ connectionString: accepted.secrets.get(appArn)!.urlVerifyFull as string }, (c) => c.query('SELECT 1'));
     });
 
     test('Update to a new database name creates it and leaves the old one', async () => {

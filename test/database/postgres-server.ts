@@ -1,7 +1,8 @@
 /**
  * A private, throw-away PostgreSQL server for the bootstrap handler tests: Debian's `postgresql`
- * package, a temporary data directory, a free port on 127.0.0.1, TLS with a self-signed
- * certificate, password (SCRAM) authentication only.
+ * package, a temporary data directory, a free port on 127.0.0.1, TLS with a server certificate
+ * (subject alternative name IP:127.0.0.1 only) signed by a CA made for the run (`caFile`),
+ * password (SCRAM) authentication only.
  *
  * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user (created by
  * the Debian package) through `runuser`. When PostgreSQL is not installed the setup throws with
@@ -19,6 +20,10 @@ export interface PostgresServer {
   readonly port: number;
   readonly superuser: string;
   readonly superuserPassword: string;
+  /** PEM file of the CA that signed the server certificate (as the RDS CA bundle is for RDS). */
+  readonly caFile: string;
+  /** Makes another CA, which did not sign the server certificate; returns its PEM file. */
+  otherCaFile(): string;
   stop(): void;
 }
 
@@ -56,9 +61,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
 
   fs.writeFileSync(path.join(dir, 'pwfile'), superuserPassword + '\n');
-  // TLS key and certificate, as RDS serves them (verification is the client's choice).
-  execFileSync('openssl', ['req', '-new', '-x509', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt')], { stdio: 'pipe' });
+  // A CA, and a server certificate it signs for IP 127.0.0.1 only (so `localhost` is a wrong host name).
+  const caFile = makeCa(dir, 'ca');
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe', cwd: dir });
+  openssl('req', '-new', '-nodes', '-subj', '/CN=users-db-test', '-keyout', 'server.key', '-out', 'server.csr');
+  fs.writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1',
+    '-extfile', 'server.ext', '-out', 'server.crt');
   fs.chmodSync(path.join(dir, 'server.key'), 0o600);
   if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
 
@@ -87,6 +96,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     port,
     superuser,
     superuserPassword,
+    caFile,
+    otherCaFile: () => makeCa(dir, `other-ca-${Date.now()}`),
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -95,6 +106,14 @@ export async function startPostgres(): Promise<PostgresServer> {
       }
     },
   };
+}
+
+/** A self-signed CA certificate `<name>.crt` (key `<name>.key`) in `dir`; returns the certificate's path. */
+function makeCa(dir: string, name: string): string {
+  execFileSync('openssl', ['req', '-new', '-x509', '-nodes', '-days', '1', '-subj', `/CN=${name} test CA`,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    '-keyout', `${name}.key`, '-out', `${name}.crt`], { stdio: 'pipe', cwd: dir });
+  return path.join(dir, `${name}.crt`);
 }
 
 function freePort(): Promise<number> {

@@ -29,7 +29,12 @@ describe('UsersDatabase', () => {
       UpdateReplacePolicy: 'Snapshot',
       Properties: {
         Engine: 'postgres',
-        EngineVersion: '17.9',
+        // Major only: RDS's automatic minor upgrades never disagree with the template.
+        EngineVersion: '17',
+        AutoMinorVersionUpgrade: true,
+        AllowMajorVersionUpgrade: false,
+        // SNAPSHOT: the automated backups outlive the instance for their retention period.
+        DeleteAutomatedBackups: false,
         DBInstanceClass: 'db.t4g.micro',
         AllocatedStorage: '20',
         StorageType: 'gp3',
@@ -113,9 +118,33 @@ describe('UsersDatabase', () => {
         AllocatedStorage: '100',
         DBInstanceClass: 'db.m7g.large',
         EngineVersion: '16.4',
+        // DESTROY: nothing of the instance is left behind.
+        DeleteAutomatedBackups: true,
       },
     });
     t.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres16' });
+  });
+
+  test('the default major-only version keeps the postgres17 parameter group of the former 17.9 default', () => {
+    const major = build().template();
+    const pinned = build({ engineVersion: rds.PostgresEngineVersion.VER_17_9 }).template();
+    major.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres17' });
+    // Same parameter group (Family is create-only): moving from 17.9 to 17 replaces nothing.
+    expect(major.findResources('AWS::RDS::DBParameterGroup')).toEqual(pinned.findResources('AWS::RDS::DBParameterGroup'));
+    expect(Object.keys(pinned.findResources('AWS::RDS::DBInstance'))).toEqual([INSTANCE]);
+  });
+
+  test('a major upgrade: allowMajorVersionUpgrade and a parameter group of the new family, same instance', () => {
+    const t = build({ engineVersion: rds.PostgresEngineVersion.VER_18, allowMajorVersionUpgrade: true }).template();
+    t.hasResourceProperties('AWS::RDS::DBInstance', { EngineVersion: '18', AllowMajorVersionUpgrade: true });
+    t.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres18', Parameters: { 'rds.force_ssl': '1' } });
+    expect(Object.keys(t.findResources('AWS::RDS::DBInstance'))).toEqual([INSTANCE]);
+  });
+
+  test('deleteAutomatedBackups overrides the removal policy default', () => {
+    build({ deleteAutomatedBackups: true }).template().hasResourceProperties('AWS::RDS::DBInstance', { DeleteAutomatedBackups: true });
+    build({ removalPolicy: RemovalPolicy.DESTROY, deleteAutomatedBackups: false }).template()
+      .hasResourceProperties('AWS::RDS::DBInstance', { DeleteAutomatedBackups: false });
   });
 
   test('RETAIN keeps everything the retained instance still uses', () => {
@@ -184,6 +213,8 @@ describe('UsersDatabase', () => {
       AppSecretArn: { Ref: APP_SECRET },
       DatabaseName: 'users',
       AppUsername: 'scope_users',
+      // Where urlVerifyFull expects the RDS CA bundle in the client (a new property: existing environments re-run the bootstrap once).
+      ClientCaBundle: '/etc/ssl/rds/global-bundle.pem',
     });
     expect(cr.DependsOn).toEqual(expect.arrayContaining([
       DB_SECURITY_GROUP,

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { transitiveDependencies } from './template-graph';
@@ -40,9 +40,14 @@ describe('DEVELOPMENT profile defaults', () => {
     });
   });
 
+  test('cluster on the default Kubernetes version, upgraded by EKS at the end of standard support (never billed for extended support)', () => {
+    expect(onlyResource(dev.template, 'AWS::EKS::Cluster').Properties).toMatchObject({ Version: '1.36', UpgradePolicy: { SupportType: 'STANDARD' } });
+    expect(onlyResource(dev.template, 'AWS::EKS::Nodegroup').Properties.Version).toBe('1.36');
+  });
+
   test('database: single-AZ, 1-day backups, no deletion protection, removed on destroy', () => {
     const db = onlyResource(dev.template, 'AWS::RDS::DBInstance');
-    expect(db.Properties).toMatchObject({ MultiAZ: false, BackupRetentionPeriod: 1, DeletionProtection: false });
+    expect(db.Properties).toMatchObject({ MultiAZ: false, BackupRetentionPeriod: 1, DeletionProtection: false, DeleteAutomatedBackups: true });
     expect(db.DeletionPolicy).toBe('Delete');
   });
 
@@ -78,9 +83,13 @@ describe('PRODUCTION profile defaults', () => {
     prod.template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 3, MaxSize: 3, DesiredSize: 3 } });
   });
 
-  test('database: multi-AZ, 14-day backups, deletion protection, snapshot on destroy', () => {
+  test('cluster stays on its version past standard support (extended support) until upgraded', () => {
+    expect(onlyResource(prod.template, 'AWS::EKS::Cluster').Properties).toMatchObject({ Version: '1.36', UpgradePolicy: { SupportType: 'EXTENDED' } });
+  });
+
+  test('database: multi-AZ, 14-day backups, deletion protection, snapshot on destroy, automated backups kept', () => {
     const db = onlyResource(prod.template, 'AWS::RDS::DBInstance');
-    expect(db.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: 14, DeletionProtection: true });
+    expect(db.Properties).toMatchObject({ MultiAZ: true, BackupRetentionPeriod: 14, DeletionProtection: true, DeleteAutomatedBackups: false });
     expect(db.DeletionPolicy).toBe('Snapshot');
     expect(db.UpdateReplacePolicy).toBe('Snapshot');
   });
@@ -183,6 +192,16 @@ describe('wiring', () => {
       const tags = JSON.stringify(Object.values<any>(dev.template.findResources(type)).map(r => r.Properties.Tags ?? r.Properties.HostedZoneTags));
       expect({ type, tagged: tags.includes('"Key":"scope:environment","Value":"dev"') }).toEqual({ type, tagged: true });
     }
+  });
+
+  test('adding a tag changes no node launch template (it would replace every node)', () => {
+    const launchTemplate = (template: Template) => onlyResource(template, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData;
+    const tagged = synth({ tags: { 'cost-center': 'scope' } });
+    const taggedLater = synth({});
+    Tags.of(taggedLater.environment).add('owner', 'platform');
+    expect(launchTemplate(tagged.template)).toEqual(launchTemplate(dev.template));
+    expect(launchTemplate(Template.fromStack(taggedLater.stack))).toEqual(launchTemplate(dev.template));
+    tagged.template.hasResourceProperties('AWS::DynamoDB::Table', { Tags: Match.arrayWith([{ Key: 'cost-center', Value: 'scope' }]) });
   });
 
   test('extra tags from the tags prop', () => {

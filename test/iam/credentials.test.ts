@@ -1,7 +1,8 @@
 /**
- * The `scope-credentials` command: URL building as pure functions, then the command end to end as
- * a child process (bundled with esbuild exactly like the shipped bin) against a local fake
- * Secrets Manager that answers the JSON 1.1 GetSecretValue call.
+ * The `scope-credentials` command: URL building as pure functions, then the shipped bin
+ * (assets/iam/scope-credentials/index.js, built by `npx projen bundle`, which the test task runs
+ * first) end to end as a child process against a local fake Secrets Manager that answers the
+ * JSON 1.1 GetSecretValue call.
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
@@ -9,8 +10,8 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import * as esbuild from 'esbuild';
 import { chooseService, CredentialService, parseCredentials, ServiceCredentials, serviceUrl } from '../../src/iam/credentials-url';
+import { envLines } from '../../src/iam/scope-credentials';
 
 const KEY = 'AKIAEXAMPLE/KEY+1';
 const SECRET = 'wJal%rXU@tn:FEMI/K7MDENG+bPxRfiCY';
@@ -79,16 +80,8 @@ describe('scope-credentials command', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scope-credentials-'));
-    bundle = path.join(tmp, 'index.js');
-    await esbuild.build({
-      entryPoints: [path.join(__dirname, '../../src/iam/scope-credentials.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      outfile: bundle,
-      logLevel: 'error',
-    });
+    bundle = path.join(__dirname, '../../assets/iam/scope-credentials/index.js');
+    if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run npx projen bundle`);
 
     // Answers like Secrets Manager's JSON 1.1 protocol (recorded response and error shapes).
     server = http.createServer((req, res) => {
@@ -107,6 +100,12 @@ describe('scope-credentials command', () => {
         };
         if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') {
           return reply(400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
+        }
+        if (body.SecretId === 'prod/forbidden') {
+          return reply(400, {
+            __type: 'AccessDeniedException',
+            Message: 'User: arn:aws:iam::111111111111:user/ci is not authorized to perform: secretsmanager:GetSecretValue on resource: prod/forbidden',
+          }, 'AccessDeniedException');
         }
         const value = secrets[body.SecretId];
         if (!value) {
@@ -133,23 +132,27 @@ describe('scope-credentials command', () => {
 
   beforeEach(() => { requests.length = 0; });
 
-  /** Runs the bundled command as a child process (async: the fake server lives in this process). */
+  /**
+   * Runs the bundled command as a child process (async: the fake server lives in this process).
+   * An `env` entry set to '' removes that variable.
+   */
   function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    const all: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDFAKEFORTESTS',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
+      AWS_REGION: 'eu-west-1',
+      AWS_CONFIG_FILE: path.join(tmp, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'no-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_MAX_ATTEMPTS: '1',
+      // no AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: the command itself keeps stderr clean
+      ...env,
+    };
     return new Promise(resolve => {
       execFile(process.execPath, [bundle, ...args], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-          AWS_ACCESS_KEY_ID: 'AKIDFAKEFORTESTS',
-          AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
-          AWS_REGION: 'eu-west-1',
-          AWS_CONFIG_FILE: path.join(tmp, 'no-config'),
-          AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'no-credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_MAX_ATTEMPTS: '1',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', // the SDK's notice on Node 20 would land on stderr
-          ...env,
-        },
+        env: Object.fromEntries(Object.entries(all).filter(([, v]) => v !== '')),
         timeout: 30_000,
       }, (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
@@ -214,7 +217,70 @@ describe('scope-credentials command', () => {
     expect(await run([])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('--secret is required') });
     expect(await run(['--secret', 'prod/queue', '--user', 'x'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown argument '--user'") });
     expect(await run(['--secret'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--secret needs a value') });
-    expect(await run(['--help'])).toEqual({ code: 0, stdout: expect.stringMatching(/^usage: scope-credentials --secret/), stderr: '' });
+    expect(await run(['--secret', 'prod/queue', '--format', 'yaml'])).toMatchObject({ code: 2, stderr: expect.stringContaining("invalid --format 'yaml': must be url or env") });
     expect(requests).toHaveLength(0);
+  });
+
+  test('--help: description, options, examples, the IAM permissions and the exit codes', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^usage: scope-credentials --secret <arn-or-name> \[--service dynamodb\|s3\|sqs\] \[--region <region>\] \[--format url\|env\]\n/);
+    expect(help.stdout).toContain('Prints the service URL of a cdk-scope-environment service user');
+    for (const option of ['--secret <arn-or-name>', '--service <service>', '--region <region>', '--format url|env', '-V, --version']) {
+      expect(help.stdout).toContain(option);
+    }
+    expect(help.stdout).toContain('Examples:\n  npx scope-credentials --secret arn:aws:secretsmanager:');
+    expect(help.stdout).toContain('secretsmanager:GetSecretValue on the secret');
+    expect(help.stdout).toContain('kms:Decrypt');
+    expect(help.stdout).toMatch(/Exit codes:\n {2}0 {2}printed\n {2}1 {2}the secret could not be read.*\n {2}2 {2}bad arguments/);
+    expect(await run(['-h'])).toEqual(help);
+  });
+
+  test('--version prints the version from the package.json of the installed package', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await run(['-V'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  test('no region anywhere: exit 2 with a hint instead of the SDK\'s "Region is missing"', async () => {
+    const result = await run(['--secret', 'prod/queue'], { AWS_REGION: '' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('scope-credentials: no AWS region: pass --region <region>, give the secret\'s full ARN (it contains the region), or set AWS_REGION (or a region in your AWS profile)\n');
+    expect(requests).toHaveLength(0);
+    // the ARN's region is enough
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod-writer-AbCdEf';
+    expect(await run(['--secret', arn, '--service', 's3'], { AWS_REGION: '' })).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  test('access denied: exit 1 naming the permission the caller needs', async () => {
+    const result = await run(['--secret', 'prod/forbidden']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("scope-credentials: cannot read secret 'prod/forbidden': AccessDeniedException:");
+    expect(result.stderr).toContain('needs secretsmanager:GetSecretValue on this secret, and kms:Decrypt on its key');
+  });
+
+  test('--format env prints KEY=url lines: every service of the secret, or the one asked for', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:prod-writer-AbCdEf';
+    expect(await run(['--secret', arn, '--format', 'env'])).toEqual({
+      code: 0,
+      stdout: `DYNAMODB_URL=dynamodb://${KEY_ENC}:${SECRET_ENC}@eu-west-1/prod_reports\nS3_URL=s3://${KEY_ENC}:${SECRET_ENC}@eu-west-1/prod-reports\n`,
+      stderr: '',
+    });
+    expect(await run(['--secret', arn, '--format=env', '--service', 's3'])).toEqual({ code: 0, stdout: `S3_URL=s3://${KEY_ENC}:${SECRET_ENC}@eu-west-1/prod-reports\n`, stderr: '' });
+    expect(await run(['--secret', 'prod/queue', '--format', 'env'])).toEqual({ code: 0, stdout: `SQS_URL=sqs://${KEY_ENC}:${SECRET_ENC}@eu-west-1/prod_control_\n`, stderr: '' });
+    expect(await run(['--secret', 'prod/queue', '--format', 'url'])).toEqual({ code: 0, stdout: `sqs://${KEY_ENC}:${SECRET_ENC}@eu-west-1/prod_control_\n`, stderr: '' });
+  });
+});
+
+describe('envLines', () => {
+  test('lines parse back as dotenv / kubectl --from-env-file entries with the exact URL', () => {
+    const lines = envLines(writer).trimEnd().split('\n');
+    expect(lines.map(l => l.slice(0, l.indexOf('=')))).toEqual(['DYNAMODB_URL', 'S3_URL']);
+    expect(lines[1].slice(lines[1].indexOf('=') + 1)).toBe(serviceUrl(writer, CredentialService.S3));
+    // nothing a .env parser or kubectl would treat specially: no quotes, spaces, # or $
+    for (const line of lines) expect(line).toMatch(/^[A-Z][A-Z0-9_]*=[A-Za-z0-9%:/@._~-]+$/);
+    expect(() => envLines({ accessKeyId: KEY, secretAccessKey: SECRET, region: 'eu-west-1' })).toThrow('the secret holds no table, bucket or queuePrefix');
   });
 });

@@ -3,6 +3,8 @@
  * Error that names the prop (and says what is allowed), never with a TypeError, a construct-id
  * clash or a deploy-time CloudFormation failure.
  */
+import { readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -183,4 +185,12 @@ test.each(CASES)('%s: a synth-time Error naming %s', (_, prop, build) => {
   if (viaEnvironment.has(build)) expect(message).toMatch(/ \(in BadProps\/(dev|Prod_1)\)$/);
   // Not a raw framework failure that only happens to mention a word.
   expect(message).not.toMatch(/There is already a Construct|Cannot read propert|is not a function|undefined/);
+});
+
+test('every prop check in src throws a PropError (so ScopeEnvironment can name the prop by its path)', () => {
+  const files = (readdirSync(path.join(__dirname, '../../src'), { recursive: true }) as string[])
+    .filter(f => f.endsWith('.ts') && !f.endsWith('.lambda.ts'));
+  expect(files.length).toBeGreaterThan(10);
+  const plain = files.filter(f => /throw new Error\(['`]Invalid /.test(readFileSync(path.join(__dirname, '../../src', f), 'utf8')));
+  expect(plain).toEqual([]);
 });
