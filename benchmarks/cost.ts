@@ -1,7 +1,8 @@
 /**
  * Idle monthly list price of a synthesized environment: a bill of materials read from the
  * template (clusters, node groups with their instance type, size and disks, NAT gateways, load
- * balancers, public IPv4 addresses, database class, Multi-AZ and storage, keys, secrets, zones),
+ * balancers, public IPv4 addresses, database class, Multi-AZ and storage, keys, secrets, zones,
+ * CloudWatch alarms and dashboards, Container Insights estimates),
  * priced with prices-us-east-1.json. Usage-based charges (data, requests, logs) are left out.
  */
 import * as fs from 'fs';
@@ -47,7 +48,7 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   for (const cluster of ofType('AWS::EKS::Cluster')) {
     const version = String(cluster.Properties.Version);
     const hourly = controlPlaneHour(version, cluster.Properties.UpgradePolicy?.SupportType, overrides.today ?? new Date());
-    add(`EKS control plane (${version}, ${hourly > PRICES.eksClusterHour ? 'extended' : 'standard'} support)`, `1 x $${hourly}/h`, hourly * hours);
+    add(`EKS control plane (${version}, ${hourly > PRICES.eksClusterHour ? 'extended' : 'standard'} support)`, `1 x $${hourly.toFixed(2)}/h`, hourly * hours);
   }
 
   for (const ng of ofType('AWS::EKS::Nodegroup')) {
@@ -93,6 +94,33 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   add('Secrets Manager secrets', `${secrets} x $${PRICES.secretMonth}/month`, secrets * PRICES.secretMonth);
   const zones = ofType('AWS::Route53::HostedZone').length;
   add('Route 53 hosted zones', `${zones} x $${PRICES.hostedZoneMonth}/month`, zones * PRICES.hostedZoneMonth);
+
+  // CloudWatch: alarms per metric they read (a metric math alarm reads several), Metrics Insights
+  // alarms per metric analyzed (an assumed number of run-time queues), dashboards.
+  let alarmMetrics = 0;
+  let insightsAlarms = 0;
+  for (const alarm of ofType('AWS::CloudWatch::Alarm')) {
+    const queries: any[] = alarm.Properties.Metrics ?? [];
+    if (queries.some(q => /^\s*SELECT\b/i.test(String(q.Expression ?? '')))) insightsAlarms++;
+    else alarmMetrics += queries.length > 0 ? queries.filter(q => q.MetricStat).length : 1;
+  }
+  add('CloudWatch alarms', `${alarmMetrics} alarm metrics x $${PRICES.alarmMetricMonth}`, alarmMetrics * PRICES.alarmMetricMonth);
+  const analyzed = insightsAlarms * PRICES.metricsInsightsAssumedQueues;
+  add('CloudWatch Metrics Insights alarms', `${insightsAlarms} alarms x ${PRICES.metricsInsightsAssumedQueues} queues (assumed) x $${PRICES.metricsInsightsAlarmMetricAnalyzedMonth}`,
+    analyzed * PRICES.metricsInsightsAlarmMetricAnalyzedMonth);
+  const dashboards = ofType('AWS::CloudWatch::Dashboard').length;
+  add('CloudWatch dashboards', `${dashboards} x $${PRICES.dashboardMonth}/month`, dashboards * PRICES.dashboardMonth);
+
+  // Container Insights (amazon-cloudwatch-observability add-on): observations and log ingestion per node.
+  const insights = ofType('AWS::EKS::Addon').some(a => a.Properties.AddonName === 'amazon-cloudwatch-observability');
+  if (insights) {
+    const nodes = ofType('AWS::EKS::Nodegroup').reduce((n, ng) => n + (overrides.nodeCount ?? Number(ng.Properties.ScalingConfig?.DesiredSize ?? 2)), 0);
+    const observations = nodes * PRICES.containerInsightsObservationsPerNodeMinute * 60 * hours;
+    add('Container Insights observations (estimate)', `${nodes} nodes x ${PRICES.containerInsightsObservationsPerNodeMinute}/min = ${(observations / 1e6).toFixed(1)} M x $${PRICES.containerInsightsObservationsPerMillion}/M`,
+      (observations / 1e6) * PRICES.containerInsightsObservationsPerMillion);
+    const gb = nodes * PRICES.containerInsightsLogGbPerNodeMonth;
+    add('Container Insights log ingestion (estimate)', `${gb} GB x $${PRICES.logsIngestionGb}/GB`, gb * PRICES.logsIngestionGb);
+  }
 
   return { lines, total: lines.reduce((sum, l) => sum + l.monthly, 0) };
 }

@@ -31,6 +31,7 @@ export const CREATION_MINUTES: { readonly [key: string]: CreationTime } = {
   'AWS::ElasticLoadBalancingV2::LoadBalancer': { minutes: 3, source: `${ESTIMATE}: "provisioning" to "active", 2-4 min` },
   'Custom::AWSCDK-EKS-HelmChart': { minutes: 2, source: `${ESTIMATE}: kubectl Lambda cold start, helm install --wait until the Deployment is ready (image pull)` },
   'Custom::AWSCDK-EKS-KubernetesResource': { minutes: 0.75, source: `${ESTIMATE}: kubectl Lambda (with ~57 MB of layers) cold start and kubectl apply` },
+  'Custom::AWSCDK-EKS-KubernetesObjectValue': { minutes: 0.25, source: `${ESTIMATE}: warm kubectl Lambda, kubectl get polled every 10 s until the webhook Service has an endpoint` },
   'Custom::UsersDatabaseBootstrap': { minutes: 1, source: `${ESTIMATE}: VPC Lambda cold start, TLS connection, CREATE DATABASE/ROLE` },
   'Custom::S3AutoDeleteObjects': { minutes: 0.25, source: `${ESTIMATE}: Lambda cold start, no objects to delete on create` },
   'AWS::EKS::Addon': { minutes: 1, source: `${ESTIMATE}: eks-pod-identity-agent DaemonSet rolled out on the nodes` },

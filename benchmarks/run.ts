@@ -205,7 +205,7 @@ function kubernetesSupport(dev: SynthesizedStack, prod: SynthesizedStack) {
   const d = defaultVersionSupport(today);
   console.log(`
 default ${d.version}: standard support ends ${d.endOfStandardSupport}, ${d.daysOfStandardSupportLeft} days left. `
-    + `Control plane ${usd(d.monthlyStandard)}/month in standard support, ${usd(d.monthlyExtended)}/month ($${EKS_EXTENDED_SUPPORT_HOUR}/h) in extended support.`);
+    + `Control plane ${usd(d.monthlyStandard)}/month in standard support, ${usd(d.monthlyExtended)}/month ($${EKS_EXTENDED_SUPPORT_HOUR.toFixed(2)}/h) in extended support.`);
   // What each profile's control plane costs today and from the day after standard support ends, if nobody upgrades.
   const after = new Date(Date.parse(`${d.endOfStandardSupport}T00:00:00Z`) + 86_400_000);
   const controlPlane = (stack: SynthesizedStack, day: Date) => bill(stack.template, { today: day }).lines.find(l => l.item.startsWith('EKS control plane'))!;

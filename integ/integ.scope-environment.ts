@@ -3,7 +3,8 @@
  * - the frontend answers 200 through its DNS name (`frontend.<zone>`),
  * - the report writer's own access key can PutItem into the table (and PutObject into the bucket),
  * - the control service's own access key can create (and delete) a queue under the prefix,
- * - the database bootstrap wrote a `postgres://...@host:5432/users?sslmode=require` URL.
+ * - the database bootstrap wrote a `postgres://...@host:5432/users?sslmode=require` URL,
+ * - monitoring: the dashboard `envinteg-scope` exists and the alarm topic is KMS-encrypted.
  *
  * Why a probe function: integ-tests-alpha's awsApiCall runs with its own role (granted what the
  * call needs on `*`) and cannot use another principal's keys, so it would prove nothing about the
@@ -28,7 +29,7 @@ const environment = new ScopeEnvironment(stack, 'envinteg', {
   queues: { allowDeleteQueue: true },
   domain: { zoneName: 'scope-env-integ.example.com' },
 });
-const { users, database, dns } = environment;
+const { users, database, dns, monitoring } = environment;
 
 const probe = new lambda.Function(stack, 'Probe', {
   runtime: lambda.Runtime.NODEJS_22_X,
@@ -98,3 +99,11 @@ for (const check of ['frontend', 'writer', 'queue', 'database']) {
     .expect(ExpectedResult.objectLike({ Payload: '{"ok":true}' }))
     .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.seconds(30) });
 }
+
+// Monitoring: the dashboard and the encrypted alarm topic exist after the deploy.
+integ.assertions
+  .awsApiCall('CloudWatch', 'getDashboard', { DashboardName: 'envinteg-scope' })
+  .expect(ExpectedResult.objectLike({ DashboardName: 'envinteg-scope' }));
+integ.assertions
+  .awsApiCall('SNS', 'getTopicAttributes', { TopicArn: monitoring!.alarmTopic.topicArn })
+  .expect(ExpectedResult.objectLike({ Attributes: { TopicArn: monitoring!.alarmTopic.topicArn, KmsMasterKeyId: monitoring!.topicKey.keyArn } }));

@@ -28,6 +28,40 @@ export interface ProfileDefaults {
   readonly pointInTimeRecovery: boolean;
   readonly bucketVersioned: boolean;
   readonly zoneRemovalPolicy: RemovalPolicy;
+  /** Container Insights (amazon-cloudwatch-observability add-on) on the cluster. */
+  readonly containerInsights: boolean;
+  /** Alarm thresholds of EnvironmentMonitoring (see README "Monitoring"). */
+  readonly alarms: AlarmThresholds;
+}
+
+/**
+ * Alarm thresholds of one profile. Internal. Sources: the CloudWatch "Recommended alarms" page
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html)
+ * where it gives a number, otherwise the reason next to the value.
+ */
+export interface AlarmThresholds {
+  /** RDS CPUUtilization (average, %) above which the database is saturated. */
+  readonly databaseCpuPercent: number;
+  /** RDS FreeableMemory below this share of the instance class memory. */
+  readonly databaseFreeMemoryShare: number;
+  /** RDS FreeStorageSpace below this share of the allocated storage. */
+  readonly databaseFreeStorageShare: number;
+  /** RDS DatabaseConnections above this share of the estimated max_connections. */
+  readonly databaseConnectionsShare: number;
+  /** RDS ReadLatency / WriteLatency (p90) above this many seconds. */
+  readonly databaseLatencySeconds: number;
+  /** DynamoDB ReadThrottleEvents / WriteThrottleEvents (sum per minute) above this. */
+  readonly tableThrottleEvents: number;
+  /** SQS ApproximateAgeOfOldestMessage (max over the control queues) above this many seconds. */
+  readonly queueOldestMessageSeconds: number;
+  /** SQS ApproximateNumberOfMessagesVisible (max over the control queues) above this. */
+  readonly queueVisibleMessages: number;
+  /** NLB TCP_ELB_Reset_Count (sum per 5 minutes) above this. */
+  readonly frontendResetsPer5Minutes: number;
+  /** Container Insights node_cpu_utilization / node_memory_utilization (max, %) above this. */
+  readonly nodeUtilizationPercent: number;
+  /** EKS apiserver_request_total_5XX (sum per 5 minutes) above this. */
+  readonly apiServer5xxPer5Minutes: number;
 }
 
 /**
@@ -53,6 +87,25 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: false,
     bucketVersioned: false,
     zoneRemovalPolicy: RemovalPolicy.DESTROY,
+    // Off: enhanced observability is billed per observation plus log ingestion, and its two
+    // DaemonSet pods per node (cloudwatch-agent, fluent-bit) take 2 of the 11 pod slots of a t3a.small.
+    containerInsights: false,
+    alarms: {
+      databaseCpuPercent: 90,
+      // 10 %, not AWS's 25 %: an idle db.t4g.micro (1 GiB) gives about a quarter of its memory to
+      // shared_buffers and would sit near 25 % free; 10 % still warns before swapping.
+      databaseFreeMemoryShare: 0.10,
+      databaseFreeStorageShare: 0.10,
+      databaseConnectionsShare: 0.8,
+      databaseLatencySeconds: 0.020,
+      tableThrottleEvents: 0,
+      // Developers stop the control service for hours: only a day-old message is news.
+      queueOldestMessageSeconds: 86400,
+      queueVisibleMessages: 10000,
+      frontendResetsPer5Minutes: 1000,
+      nodeUtilizationPercent: 80,
+      apiServer5xxPer5Minutes: 10,
+    },
   },
   [EnvironmentProfile.PRODUCTION]: {
     maxAzs: 3,
@@ -72,6 +125,21 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: true,
     bucketVersioned: true,
     zoneRemovalPolicy: RemovalPolicy.RETAIN,
+    containerInsights: true,
+    alarms: {
+      databaseCpuPercent: 90,
+      databaseFreeMemoryShare: 0.25,
+      databaseFreeStorageShare: 0.10,
+      databaseConnectionsShare: 0.8,
+      databaseLatencySeconds: 0.020,
+      tableThrottleEvents: 0,
+      // A control message waiting 5 minutes means the control service is not consuming.
+      queueOldestMessageSeconds: 300,
+      queueVisibleMessages: 1000,
+      frontendResetsPer5Minutes: 100,
+      nodeUtilizationPercent: 80,
+      apiServer5xxPer5Minutes: 10,
+    },
   },
 };
 

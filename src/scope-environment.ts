@@ -4,7 +4,10 @@ import { Construct, IConstruct } from 'constructs';
 import { ScopeCluster, ScopeClusterOptions } from './cluster';
 import { UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
+import { EnvironmentConfig, GitOps, GitOpsOptions } from './gitops';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
+import { EnvironmentMonitoring, EnvironmentMonitoringOptions } from './monitoring';
+import { validateAlarmEmails } from './monitoring/options';
 import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
 import { PropError, validateEnvName, validateTags, withPropPath } from './private/validate';
@@ -87,6 +90,30 @@ export interface ScopeEnvironmentProps {
   readonly domain?: EnvironmentDnsOptions;
 
   /**
+   * Monitoring: encrypted alarm topic, alarms on every part, dashboard `<envName>-scope`, and
+   * Container Insights. Pass `{ enabled: false }` for none.
+   * @default - on: alarms notify the topic (no subscription), Container Insights in PRODUCTION only
+   */
+  readonly monitoring?: EnvironmentMonitoringOptions;
+
+  /**
+   * GitOps: install Flux in the cluster and sync the application from one path of one branch of
+   * its git repository (see README "Deploying the app"). Not allowed with `cluster.helloWorld`:
+   * the application from git provides the `frontend` Service.
+   * @default - off: nothing is deployed from git
+   */
+  readonly gitOps?: GitOpsOptions;
+
+  /**
+   * Create the ConfigMap `scope-environment` (table, bucket, queue prefix, region, database
+   * endpoint, secret ARNs) in the application's namespace (`users.namespace`, default `scope`), and
+   * with `users.podIdentity` the service accounts `collection`, `query` and `control`, so the
+   * application's manifests reference them instead of copying values.
+   * @default - on when `gitOps` is given, off otherwise
+   */
+  readonly environmentConfig?: boolean;
+
+  /**
    * Extra tags on every resource (beside `scope:environment=<envName>`).
    * @default - none
    */
@@ -124,6 +151,12 @@ export class ScopeEnvironment extends Construct {
   public readonly users: ScopeServiceUsers;
   /** DNS, only when `domain` is given (`.zone`, `.frontendRecord`). */
   public readonly dns?: EnvironmentDns;
+  /** Alarms, dashboard and Container Insights (`.alarmTopic`, `.alarms`, `.dashboard`); undefined with `monitoring.enabled: false`. */
+  public readonly monitoring?: EnvironmentMonitoring;
+  /** The ConfigMap and service accounts for the application, when `environmentConfig` is on. */
+  public readonly environmentConfig?: EnvironmentConfig;
+  /** Flux and the application's sync, only when `gitOps` is given. */
+  public readonly gitOps?: GitOps;
 
   constructor(scope: Construct, id: string, props: ScopeEnvironmentProps = {}) {
     super(scope, id);
@@ -209,11 +242,73 @@ export class ScopeEnvironment extends Construct {
       }));
     }
 
+    if (props.monitoring?.enabled ?? true) {
+      part(undefined, () => validateAlarmEmails('monitoring.alarmEmails', props.monitoring?.alarmEmails));
+      this.monitoring = part('monitoring', () => new EnvironmentMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        envName,
+        profile: this.profile,
+        cluster: this.cluster,
+        database: this.database,
+        reports: this.reports,
+        queues: this.queues,
+      }));
+    }
+
+    if (props.environmentConfig ?? props.gitOps !== undefined) {
+      this.environmentConfig = this.addEnvironmentConfig();
+    }
+    const gitOps = props.gitOps;
+    if (gitOps) {
+      part(undefined, () => {
+        if (props.cluster?.helloWorld) {
+          throw new PropError('Invalid gitOps: cluster.helloWorld is on, and helloWorld and gitOps cannot both be on: both would own the Service '
+            + 'that the frontend load balancer serves. Turn cluster.helloWorld off; the application from git provides that Service.');
+        }
+      });
+      this.gitOps = part('gitOps', () => new GitOps(this, 'GitOps', { ...gitOps, cluster: this.cluster, envName }));
+      // The application starts with its ConfigMap, service accounts and Pod Identity roles in place.
+      if (this.environmentConfig) this.gitOps.sync.node.addDependency(this.environmentConfig);
+      for (const user of [this.users.reportWriter, this.users.reportReader, this.users.queueReadWriter]) {
+        // The role's scope also holds its Pod Identity association (ScopeCluster.serviceAccountRole).
+        if (user.role) this.gitOps.sync.node.addDependency(user.role.node.scope ?? user.role);
+      }
+    }
+
     Tags.of(this).add('scope:environment', envName);
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
     }
     this.addOutputs(props.exportOutputs ?? false);
+  }
+
+  /** The non-secret values the application needs, bound to this environment's resources. */
+  private addEnvironmentConfig(): EnvironmentConfig {
+    const values: { [key: string]: string } = {
+      SCOPE_ENVIRONMENT: this.envName,
+      AWS_REGION: Stack.of(this).region,
+      REPORTS_TABLE: this.reports.table.tableName,
+      REPORTS_BUCKET: this.reports.bucket.bucketName,
+      CONTROL_QUEUE_PREFIX: this.queues.queuePrefix,
+      DATABASE_HOST: this.database.instance.dbInstanceEndpointAddress,
+      DATABASE_PORT: this.database.instance.dbInstanceEndpointPort,
+      DATABASE_NAME: this.database.databaseName,
+      DATABASE_SECRET_ARN: this.database.appSecret.secretArn,
+    };
+    const keySecrets = [
+      ['REPORT_WRITER_SECRET_ARN', this.users.reportWriter],
+      ['REPORT_READER_SECRET_ARN', this.users.reportReader],
+      ['QUEUE_READWRITER_SECRET_ARN', this.users.queueReadWriter],
+    ] as const;
+    for (const [key, user] of keySecrets) {
+      if (user.secret) values[key] = user.secret.secretArn;
+    }
+    return new EnvironmentConfig(this, 'EnvironmentConfig', {
+      cluster: this.cluster.cluster,
+      namespace: this.users.namespace,
+      values,
+      serviceAccounts: this.users.serviceAccounts,
+    });
   }
 
   /**
@@ -249,6 +344,10 @@ export class ScopeEnvironment extends Construct {
     output('ReportsTableName', this.reports.table.tableName, 'DynamoDB reports table');
     output('ReportsBucketName', this.reports.bucket.bucketName, 'S3 bucket for report bodies');
     output('ControlQueuePrefix', this.queues.queuePrefix, 'name prefix of the control queues');
+    if (this.monitoring) {
+      output('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'SNS topic of the alarms; subscribe Chatbot (Slack), PagerDuty or HTTPS endpoints to it');
+      output('DashboardName', `${this.envName}-scope`, 'CloudWatch dashboard of the environment');
+    }
     const users = [
       ['ReportWriterSecretArn', this.users.reportWriter, 'collection service (report writer)'],
       ['ReportReaderSecretArn', this.users.reportReader, 'query service (report reader)'],

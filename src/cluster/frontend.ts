@@ -259,6 +259,8 @@ export class FrontendEndpoint extends Construct {
     // ready, but the webhook Service can lag without endpoints for a moment, and a failed create
     // rolls the whole stack back. Wait (up to 5 min, polled every 10 s by the kubectl handler)
     // until the Service has a ready address. Named after the chart version, so a chart upgrade waits again.
+    // v1 Endpoints is deprecated since Kubernetes 1.33 but still served; EndpointSlice names are
+    // generated, and KubernetesObjectValue needs a fixed object name.
     const webhookReady = new eks.KubernetesObjectValue(this, `ControllerWebhookReady${chartVersion === FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION ? '' : `-${chartVersion}`}`, {
       cluster,
       objectType: 'endpoints',

@@ -185,6 +185,10 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
   public readonly envName: string;
   /** `aws eks update-kubeconfig ...` command that points kubectl at this cluster. */
   public readonly kubeconfigCommand: string;
+  /** Whether the helloWorld smoke-test app (and its `frontend` Service) is deployed. */
+  public readonly helloWorld: boolean;
+  /** Kubernetes version of the control plane and the nodes. */
+  public readonly version: eks.KubernetesVersion;
 
   private readonly serviceAccountRoles = new Map<string, iam.Role>();
   private readonly serviceAccountScope: Construct;
@@ -196,6 +200,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     validateEnvName(this.envName);
 
     const version = props.version ?? defaultKubernetesVersion();
+    this.version = version;
     validatePattern('version', version.version, /^1\.\d{2}$/, `must be a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`);
     const nodeCount = props.nodeCount ?? 2;
     validateInteger('nodeCount', nodeCount, 1, MAX_NODE_COUNT);
@@ -307,7 +312,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       this.serviceAccountRoles.set(`${CONTROLLER_NAMESPACE}/${CONTROLLER_SERVICE_ACCOUNT}`, this.frontend.controllerRole);
     }
 
-    if (props.helloWorld) {
+    this.helloWorld = props.helloWorld ?? false;
+    if (this.helloWorld) {
       const servicePort = frontendOptions.servicePort ?? 80;
       const targetPort = frontendOptions.targetPort ?? servicePort;
       if (this.frontend && targetPort !== HELLO_WORLD_PORT) {

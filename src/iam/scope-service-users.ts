@@ -118,6 +118,10 @@ export class ScopeServiceUsers extends Construct {
   public readonly queueReadWriter: ServiceUser;
   /** Environment name these users belong to. */
   public readonly envName: string;
+  /** Kubernetes namespace of the services' service accounts (with `podIdentity`). */
+  public readonly namespace: string;
+  /** Service accounts bound to the Pod Identity roles (`collection`, `query`, `control`); empty without `podIdentity`. */
+  public readonly serviceAccounts: string[];
 
   constructor(scope: Construct, id: string, props: ScopeServiceUsersProps) {
     super(scope, id);
@@ -130,6 +134,8 @@ export class ScopeServiceUsers extends Construct {
       throw new PropError('Invalid podIdentity: podIdentity: true needs the cluster prop (e.g. a ScopeCluster) to bind the roles to service accounts.');
     }
     this.envName = props.envName ?? props.reports.envName;
+    this.namespace = namespace;
+    this.serviceAccounts = props.podIdentity ? Object.values(SERVICE_ACCOUNT_NAMES) : [];
     const { reports, queues } = props;
     validateDistinctNames(props.userNames ?? {}, this.envName);
 

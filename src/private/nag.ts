@@ -74,6 +74,10 @@ const MANAGED_POLICY_REASONS: { [policyName: string]: string } = {
     + 'handler pulls Helm charts kept in ECR. It is the AWS managed read-only policy EKS documents; no write or delete action.',
   AmazonRDSEnhancedMonitoringRole: 'RDS enhanced monitoring (monitoringInterval) publishes OS metrics with this AWS managed policy, '
     + 'which allows only CloudWatch Logs actions on RDS* log groups (RDSOSMetrics); the role is assumed only by monitoring.rds.amazonaws.com.',
+  CloudWatchAgentServerPolicy: 'Container Insights (amazon-cloudwatch-observability add-on): the CloudWatch agent and Fluent Bit pods '
+    + 'publish metrics (cloudwatch:PutMetricData), write their log groups (logs:CreateLogStream/PutLogEvents/...) and read EC2 and X-Ray '
+    + 'metadata with the AWS managed policy CloudWatch documents for the agent; the role is assumed only through EKS Pod Identity by the '
+    + 'add-on\'s cloudwatch-agent service account.',
   AmazonElasticContainerRegistryPublicReadOnly: 'Read-only pulls of Helm charts from ECR Public by the kubectl handler of aws-eks-v2, '
     + 'added by aws-cdk-lib only in partitions where ECR Public exists; no write action.',
 };

@@ -43,6 +43,7 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['construct id that is no valid envName', 'envName', environment({}, 'Prod_1')],
   ['profile that is not an EnvironmentProfile (JavaScript caller)', 'profile', environment({ profile: 'staging' as EnvironmentProfile })],
   ['vpcFlowLogs with a given vpc', 'vpcFlowLogs', env(s => new ScopeEnvironment(s, 'dev', { vpc: new ec2.Vpc(s, 'Vpc'), vpcFlowLogs: true }))],
+  ['alarm email that is no address', 'monitoring.alarmEmails[1]', environment({ monitoring: { alarmEmails: ['ops@example.com', 'ops'] } })],
   ['tag key reserved for AWS', 'tags', environment({ tags: { 'aws:team': 'x' } })],
   ['empty tag key', 'tags', environment({ tags: { '': 'x' } })],
   ['tag with characters AWS refuses', 'tags', environment({ tags: { team: 'a;b' } })],
@@ -61,6 +62,10 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['nodeDiskSize below 20 GiB', 'cluster.nodeDiskSize', environment({ cluster: { nodeDiskSize: 10 } })],
   ['instanceType that does not parse', 'cluster.instanceType', environment({ cluster: { instanceType: new ec2.InstanceType('bogus') } })],
   ['Kubernetes version without a matching kubectl layer', 'cluster.version', environment({ cluster: { version: eks.KubernetesVersion.V1_33 } })],
+  ['Kubernetes version with a patch number', 'cluster.version', environment({ cluster: { version: eks.KubernetesVersion.of('1.36.1') } })],
+  ['version pin for an add-on the cluster does not have', 'cluster.addonVersions', environment({ cluster: { addonVersions: { 'vpc-cnii': 'v1.20.0-eksbuild.1' } } })],
+  ['add-on version that is no EKS add-on version', "cluster.addonVersions['eks-pod-identity-agent']",
+    environment({ cluster: { addonVersions: { 'eks-pod-identity-agent': 'latest' } } })],
   ['admin principal that is not an IAM ARN', 'cluster.adminPrincipalArns[0]', environment({ cluster: { adminPrincipalArns: ['alice'] } })],
   ['the same admin twice', 'cluster.adminRoles/adminPrincipalArns', env(s => new ScopeEnvironment(s, 'dev', {
     cluster: {

@@ -15,7 +15,7 @@ import { AwsSolutionsChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { exampleApp } from './environments';
 import {
-  ControlQueues, EmailSender, EnvironmentDns, EnvironmentProfile, ReportStore, ScopeCluster, ScopeEnvironment, ScopeEnvironmentProps,
+  ControlQueues, EmailSender, EnvironmentDns, EnvironmentMonitoring, EnvironmentProfile, ReportStore, ScopeCluster, ScopeEnvironment, ScopeEnvironmentProps,
   ScopeServiceUsers, UsersDatabase,
 } from '../../src';
 
@@ -189,6 +189,21 @@ describe('each construct on its own: no unacknowledged finding on what it create
     const cluster = new ScopeCluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc') });
     const podMail = new EmailSender(stack, 'PodMail', { zone, cluster });
     expect([...own(dns), ...own(mail), ...own(podMail)]).toEqual([]);
+  });
+
+  test('EnvironmentMonitoring with Container Insights on a cluster, a database, reports and queues', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const cluster = new ScopeCluster(stack, 'Cluster', { vpc });
+    const database = new UsersDatabase(stack, 'Database', { vpc });
+    expect(own(new EnvironmentMonitoring(stack, 'Monitoring', {
+      containerInsights: true,
+      alarmEmails: ['ops@example.com'],
+      cluster,
+      database,
+      reports: new ReportStore(stack, 'Reports'),
+      queues: new ControlQueues(stack, 'Queues'),
+    }))).toEqual([]);
   });
 
   test('EnvironmentDns delegated from another account', () => {
