@@ -116,6 +116,16 @@ project.addTask('integ:deploy', {
 });
 if (bundle) integVerify.prependSpawn(bundle);
 
+// ---- the package a user installs, without running the tests ------------------------------------
+// jsii compile (lib/, .jsii) + bundled assets, packed by npm exactly as it would be published.
+// test/consumer/ installs this tarball into a scratch CDK app, so the test task builds it first.
+const tarball = project.addTask('package:tarball', {
+  description: 'Build the npm package without tests: bundle + jsii compile + npm pack into dist/tarball/',
+});
+if (bundle) tarball.spawn(bundle);
+tarball.spawn(project.compileTask);
+tarball.exec('rm -rf dist/tarball && mkdir -p dist/tarball && npm pack --quiet --pack-destination dist/tarball');
+
 // ---- tests never rewrite the tree in CI ---------------------------------------------------------
 // With CI set (CI=true, as .ci/run and every CI service set it), jest runs with --ci (a missing or
 // outdated snapshot fails) and eslint without --fix (a lint error fails); outside CI both fix.
@@ -129,22 +139,12 @@ const eslintCheck = project.addTask('eslint:check', {
   receiveArgs: true,
 });
 project.testTask.reset();
-if (bundle) project.testTask.spawn(bundle);
+project.testTask.spawn(tarball); // includes the bundle
 project.testTask.exec('jest --passWithNoTests --updateSnapshot', { condition: OUTSIDE_CI, receiveArgs: true });
 project.testTask.exec('jest --passWithNoTests --ci', { condition: IN_CI, receiveArgs: true });
 project.testTask.spawn(eslintTask, { condition: OUTSIDE_CI });
 project.testTask.spawn(eslintCheck, { condition: IN_CI });
 project.testTask.spawn(integVerify);
-
-// ---- the package a user installs, without running the tests ------------------------------------
-// jsii compile (lib/, .jsii) + bundled assets, packed by npm exactly as it would be published.
-// test/consumer/ installs this tarball into a scratch CDK app.
-const tarball = project.addTask('package:tarball', {
-  description: 'Build the npm package without tests: bundle + jsii compile + npm pack into dist/tarball/',
-});
-if (bundle) tarball.spawn(bundle);
-tarball.spawn(project.compileTask);
-tarball.exec('rm -rf dist/tarball && mkdir -p dist/tarball && npm pack --pack-destination dist/tarball');
 
 // ---- the README's main job: synthesize the example app -----------------------------------------
 const example = project.addTask('example', {

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { controlPlaneHour } from './kubernetes-support';
 import { Resource, Template } from './template';
+import { instanceTypeData } from '../src/cluster/instance-types';
 
 export const PRICES = JSON.parse(fs.readFileSync(path.join(__dirname, 'prices-us-east-1.json'), 'utf8'));
 
@@ -27,8 +28,19 @@ export interface Bill {
 export interface BillOverrides {
   readonly nodeInstanceType?: string;
   readonly nodeCount?: number;
+  /** ON_DEMAND or SPOT. */
+  readonly nodeCapacityType?: string;
+  /** Price Spot nodes at the on-demand price (the most a Spot instance costs: its default maximum price). */
+  readonly spotAtOnDemand?: boolean;
   /** The day to price the control plane on (extended support is billed past the end of standard support). */
   readonly today?: Date;
+}
+
+/** On-demand price of an EC2 instance type (the one instance type table, src/cluster/instance-types.ts). */
+export function onDemandHour(instanceType: string): number {
+  const data = instanceTypeData(instanceType);
+  if (!data) throw new Error(`no price for ${instanceType} in src/cluster/instance-types.ts`);
+  return data.onDemandHourUsd;
 }
 
 export function bill(template: Template, overrides: BillOverrides = {}): Bill {
@@ -57,7 +69,14 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
     const type: string = overrides.nodeInstanceType ?? p.InstanceTypes?.[0] ?? launchData?.InstanceType ?? 't3.medium';
     const count: number = overrides.nodeCount ?? Number(p.ScalingConfig?.DesiredSize ?? 2);
     const diskGb = Number(launchData?.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize ?? p.DiskSize ?? 20);
-    add('EKS nodes (EC2)', `${count} x ${type} at $${price('ec2InstanceHour', type)}/h`, count * price('ec2InstanceHour', type) * hours);
+    const spot = (overrides.nodeCapacityType ?? p.CapacityType ?? 'ON_DEMAND') === 'SPOT';
+    const onDemand = onDemandHour(type);
+    if (spot && !overrides.spotAtOnDemand) {
+      const hour = onDemand * PRICES.spot.fractionOfOnDemand;
+      add('EKS nodes (EC2 Spot)', `${count} x ${type} at ~$${round4(hour)}/h (assumed ${PRICES.spot.fractionOfOnDemand * 100}% of on-demand $${onDemand}/h)`, count * hour * hours);
+    } else {
+      add(spot ? 'EKS nodes (EC2 Spot, at most on-demand)' : 'EKS nodes (EC2)', `${count} x ${type} at $${onDemand}/h`, count * onDemand * hours);
+    }
     add('Node disks (EBS gp3)', `${count} x ${diskGb} GB`, count * diskGb * PRICES.ebsGp3GbMonth);
   }
 
@@ -89,7 +108,8 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
   }
 
   const keys = ofType('AWS::KMS::Key').length;
-  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month`, keys * PRICES.kmsKeyMonth);
+  // Year one; each of a key's first two yearly rotations adds $1/month (aws.amazon.com/kms/pricing, "Key Storage").
+  add('KMS keys', `${keys} x $${PRICES.kmsKeyMonth}/month (+$1 each after its 1st and 2nd yearly rotation)`, keys * PRICES.kmsKeyMonth);
   const secrets = ofType('AWS::SecretsManager::Secret').length;
   add('Secrets Manager secrets', `${secrets} x $${PRICES.secretMonth}/month`, secrets * PRICES.secretMonth);
   const zones = ofType('AWS::Route53::HostedZone').length;
@@ -124,6 +144,8 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
 
   return { lines, total: lines.reduce((sum, l) => sum + l.monthly, 0) };
 }
+
+const round4 = (n: number) => Math.round(n * 10000) / 10000;
 
 /** The LaunchTemplateData of the launch template a node group refers to (by Ref), if any. */
 function launchTemplateData(template: Template, spec: any): any {

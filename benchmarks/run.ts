@@ -10,11 +10,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { capacityRows, capacityTargets, leverRows } from './capacity';
 import { PRICES, bill } from './cost';
 import { UNAVOIDABLE_CHAIN, criticalPath } from './critical-path';
 import { footprint, footprintByPart, round } from './footprint';
 import { CALENDAR, EKS_EXTENDED_SUPPORT_HOUR, KubernetesRelease, daysOfStandardSupportLeft, defaultVersionSupport } from './kubernetes-support';
 import { SynthesizedStack, readAssembly } from './template';
+import { INSTANCE_TYPES } from '../src/cluster/instance-types';
 
 const SYNTH_WORKERS = 4; // alternating which subject goes first
 const SYNTH_ROUNDS = 5; // pairs per worker, after the worker's warm-up
@@ -149,13 +151,14 @@ function deployPath(stacks: Array<[string, SynthesizedStack]>) {
     const cp = criticalPath(stack.template);
     result[label] = cp;
     console.log(`\n### ${label}: ${round(cp.minutes, 1)} min, unavoidable ${round(cp.unavoidableMinutes, 1)} min (${UNAVOIDABLE_CHAIN.join(' -> ')}), ${round(cp.ratio, 2)}x\n`);
-    console.log(table(['#', 'resource', 'type', 'minutes', 'done at (min)'],
-      cp.path.map((s, i) => [i + 1, s.logicalId, s.type, `${s.minutes}${s.estimate ? '*' : ''}`, round(s.doneAt, 2)])));
+    console.log(table(['#', 'resource', 'type', 'minutes', 'done at (min)', 'waits for the row above because'],
+      cp.path.map((s, i) => [i + 1, s.logicalId, s.type, `${s.minutes}${s.estimate ? '*' : ''}`, round(s.doneAt, 2), s.reason])));
     const cluster = cp.path.find(s => s.type === 'AWS::EKS::Cluster');
     console.log(`\nstateful resources done at (min; the cluster at ${cluster ? round(cluster.doneAt, 2) : '-'}): `
       + cp.stateful.map(s => `${s.type.split('::').pop()} ${round(s.doneAt, 2)}${cp.statefulWaitingForCluster.includes(s.logicalId) ? ' (waits for the cluster)' : ''}`).join(', '));
     if (label === 'hand-written') continue;
     target(`${label}: deploy estimate <= 1.1x the unavoidable chain`, `${round(cp.minutes, 1)} / ${round(cp.unavoidableMinutes, 1)} min = ${round(cp.ratio, 2)}x`, cp.ratio <= 1.1);
+    target(`${label}: deploy critical path <= 18.5 min`, `${round(cp.minutes, 2)} min`, cp.minutes <= 18.5);
     target(`${label}: database and storage never wait for the cluster`,
       cp.statefulWaitingForCluster.length ? `waiting: ${cp.statefulWaitingForCluster.join(', ')}` : 'none waits', cp.statefulWaitingForCluster.length === 0);
   }
@@ -181,10 +184,15 @@ function cost(dev: SynthesizedStack, prod: SynthesizedStack) {
   }
   console.log(`\nNot priced: ${PRICES.notPriced}.`);
   const limit = 200;
+  const spotCeiling = bill(dev.template, { spotAtOnDemand: true }).total;
+  if (spotCeiling !== bills.development.total) {
+    console.log(`\nSpot nodes are priced at an ASSUMED ${PRICES.spot.fractionOfOnDemand * 100}% of on-demand (prices-us-east-1.json "spot"); `
+      + `at the on-demand price, the most a Spot node costs, DEVELOPMENT would be ${usd(spotCeiling)}.`);
+  }
   const whatIf: Array<{ change: string; total: number }> = [];
   if (bills.development.total > limit) {
     // Which node default would bring DEVELOPMENT under the target (src/profile.ts is the lead's to change).
-    for (const type of Object.keys(PRICES.ec2InstanceHour)) {
+    for (const type of Object.keys(INSTANCE_TYPES)) {
       whatIf.push({ change: `nodeInstanceType ${type}`, total: bill(dev.template, { nodeInstanceType: type }).total });
     }
     whatIf.push({ change: 'nodeCount 1', total: bill(dev.template, { nodeCount: 1 }).total });
@@ -192,7 +200,30 @@ function cost(dev: SynthesizedStack, prod: SynthesizedStack) {
     console.log(table(['change', 'USD/month', `under ${usd(limit)}`], whatIf.map(w => [w.change, usd(w.total), w.total < limit ? 'yes' : 'no'])));
   }
   target(`DEVELOPMENT idle under ${usd(limit)} per month`, usd(bills.development.total), bills.development.total < limit);
-  return { ...mapValues(bills, b => ({ total: round(b.total, 2), lines: b.lines.map(l => ({ ...l, monthly: round(l.monthly, 2) })) })), whatIf };
+  return {
+    ...mapValues(bills, b => ({ total: round(b.total, 2), lines: b.lines.map(l => ({ ...l, monthly: round(l.monthly, 2) })) })),
+    developmentSpotAtOnDemand: round(spotCeiling, 2),
+    whatIf,
+  };
+}
+
+// ---- capacity: pods and memory left for the application --------------------------------------------
+function capacity(dev: SynthesizedStack) {
+  section('Capacity per profile (src/profile.ts, instance data src/cluster/instance-types.ts, model src/cluster/capacity.ts)');
+  const rows = capacityRows();
+  console.log(table(['profile', 'nodes', 'max pods per node', 'system pods', 'free app pods', 'allocatable (MiB)', 'system pods\' memory (MiB)', 'memory for apps (MiB)', 'idle USD/month'],
+    rows.map(r => [r.profile, r.nodes, r.maxPodsPerNode, r.systemPods, r.freeAppPods, r.allocatableMiB, r.systemMemoryMiB, r.appMemoryMiB,
+      r.profile === 'development' ? usd(bill(dev.template).total) : '(see cost)'])));
+  console.log('\nSystem pods: ' + rows.map(r => `${r.profile}: ${r.systemPodNames}`).join('; '));
+  section('DEVELOPMENT levers (2 nodes; idle total with every other item unchanged)');
+  const levers = leverRows().map(l => ({
+    ...l,
+    total: bill(dev.template, { nodeInstanceType: l.instanceType, nodeCapacityType: l.capacityType }).total,
+  }));
+  console.log(table(['instance type', 'capacity', 'prefix delegation', 'controller replicas', 'free app pods', 'memory for apps (MiB)', 'idle USD/month'],
+    levers.map(l => [l.instanceTypes, l.capacityType, l.prefixDelegation ? 'on' : 'off', l.controllerReplicas, l.freeAppPods, l.appMemoryMiB, usd(l.total)])));
+  for (const t of capacityTargets(rows)) target(t.name, t.value, t.pass);
+  return { profiles: rows, levers };
 }
 
 // ---- Kubernetes version support ------------------------------------------------------------------
@@ -242,6 +273,7 @@ function main(): void {
   const foot = footprints(dev, prod, baseline);
   const paths = deployPath([['DEVELOPMENT', dev], ['PRODUCTION', prod], ['hand-written', baseline]]);
   const prices = cost(dev, prod);
+  const cap = capacity(dev);
   const kubernetes = kubernetesSupport(dev, prod);
 
   section('Targets');
@@ -258,6 +290,7 @@ function main(): void {
     footprint: foot,
     criticalPath: paths,
     cost: prices,
+    capacity: cap,
     kubernetes,
     targets,
     durationSeconds: Math.round((Date.now() - started) / 1000),

@@ -3,7 +3,7 @@
  * synthesizes them; the safety tests (test/safety/) check exactly these.
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EnvironmentProfile, ScopeEnvironmentProps } from '../src';
+import { DatabaseCreateOnlySettings, EnvironmentProfile, ScopeEnvironmentProps } from '../src';
 
 /** dev and prod live in different accounts. */
 export const DEV_ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -16,9 +16,14 @@ export const DEV_PROPS: ScopeEnvironmentProps = {
   domain: { zoneName: 'dev.scope.example.com' },
 };
 
-/** prod: keeps its data (snapshots, retained table, bucket and zone), 3 AZs, Pod Identity for the services. */
+/**
+ * prod: keeps its data (snapshots, retained table, bucket and zone), 3 AZs, Pod Identity for the services.
+ * A new environment, so its database takes the HARDENED create-only settings (keep ORIGINAL, the default,
+ * for a database created by an earlier release: README "Existing databases").
+ */
 export const PROD_PROPS: ScopeEnvironmentProps = {
   profile: EnvironmentProfile.PRODUCTION,
+  database: { createOnlySettings: DatabaseCreateOnlySettings.HARDENED },
   cluster: { nodeCount: 5, instanceType: new ec2.InstanceType('m7i.large') },
   reports: { tableName: 'prod_reports' },
   users: { podIdentity: true },

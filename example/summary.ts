@@ -1,18 +1,40 @@
 /**
- * Prints one line per stack of a synthesized cloud assembly: stack name, resource count,
- * Lambda function count and output names. Usage: ts-node example/summary.ts <cdk.out>
+ * Prints, per stack of a synthesized cloud assembly: stack name and environment, resource count,
+ * Lambda function count, then every output with its value where synthesis already knows it
+ * (e.g. the frontend URL, the queue prefix, a given table name) and `(known after deploy)` where
+ * CloudFormation fills it in. Usage: ts-node example/summary.ts <cdk.out>
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-const outdir = process.argv[2] ?? 'example/cdk.out';
-const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+/** The output's value if the template holds it as plain text (a string, or Fn::Join of strings). */
+export function knownValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const join = (value as any)?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1].map(knownValue);
+    return parts.every(p => p !== undefined) ? parts.join(join[0]) : undefined;
+  }
+  return undefined;
+}
 
-for (const [name, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
-  if (artifact.type !== 'aws:cloudformation:stack') continue;
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
-  const resources = Object.values<any>(template.Resources ?? {});
-  const lambdas = resources.filter(r => r.Type === 'AWS::Lambda::Function').length;
-  const outputs = Object.keys(template.Outputs ?? {}).join(', ') || '(none)';
-  console.log(`${name} (${artifact.environment}): ${resources.length} resources, ${lambdas} Lambda functions; outputs: ${outputs}`);
+/** The summary lines of the assembly in `outdir`. */
+export function summary(outdir: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const lines: string[] = [];
+  for (const [name, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
+    const resources = Object.values<any>(template.Resources ?? {});
+    const lambdas = resources.filter(r => r.Type === 'AWS::Lambda::Function').length;
+    lines.push(`${name} (${artifact.environment}): ${resources.length} resources, ${lambdas} Lambda functions`);
+    for (const [key, output] of Object.entries<any>(template.Outputs ?? {})) {
+      lines.push(`  ${key}: ${knownValue(output.Value) ?? '(known after deploy)'}`);
+    }
+  }
+  return lines;
+}
+
+if (require.main === module) {
+  console.log(summary(process.argv[2] ?? 'example/cdk.out').join('\n'));
 }

@@ -20,6 +20,7 @@ import { buildSync } from 'esbuild';
 import { UsersDatabase } from '../src';
 
 const PROBE_SOURCE = `
+import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Client } from 'pg';
 
@@ -29,6 +30,7 @@ export async function handler() {
   const url = new URL(secret.url);
   const result: Record<string, unknown> = {
     urlShape: /^postgres:\\/\\/scope_users:[A-Za-z0-9]+@[^:/]+:5432\\/users\\?sslmode=require$/.test(secret.url),
+    urlVerifyFullShape: secret.urlVerifyFull === secret.url.replace('sslmode=require', 'sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Frds%2Fglobal-bundle.pem'),
   };
   const client = new Client({
     host: url.hostname,
@@ -49,6 +51,25 @@ export async function handler() {
     result.error = (e as Error).message;
   } finally {
     await client.end().catch(() => undefined);
+  }
+  // The bootstrap's premise: the runtime's CA bundle verifies the RDS certificate and host name.
+  const verified = new Client({
+    host: url.hostname,
+    port: Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.slice(1)),
+    ssl: { ca: readFileSync('/var/runtime/ca-cert.pem', 'utf8'), rejectUnauthorized: true, servername: url.hostname },
+    connectionTimeoutMillis: 10000,
+  });
+  try {
+    await verified.connect();
+    await verified.query('SELECT 1');
+    result.verifiedWithRuntimeBundle = true;
+  } catch (e) {
+    result.verifiedWithRuntimeBundle = (e as Error).message;
+  } finally {
+    await verified.end().catch(() => undefined);
   }
   return result;
 }
@@ -108,6 +129,7 @@ const again = new CustomResource(stack, 'BootstrapAgain', {
     AppSecretArn: db.appSecret.secretArn,
     DatabaseName: db.databaseName,
     AppUsername: db.appUsername,
+    ClientCaBundle: UsersDatabase.CLIENT_CA_BUNDLE_PATH,
   },
 });
 again.node.addDependency(db.bootstrap);
@@ -117,5 +139,6 @@ const integ = new IntegTest(app, 'DatabaseTest', { testCases: [stack], regions: 
 // A client that only has the URL gets in, as the app role, over TLS, and owns the database.
 const login = integ.assertions.invokeFunction({ functionName: probe.functionName });
 login.expect(ExpectedResult.objectLike({
-  Payload: '{"urlShape":true,"user":"scope_users","database":"users","ssl":true,"canCreateTables":true}',
+  Payload: '{"urlShape":true,"urlVerifyFullShape":true,"user":"scope_users","database":"users","ssl":true,"canCreateTables":true,'
+    + '"verifiedWithRuntimeBundle":true}',
 }));

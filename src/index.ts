@@ -5,6 +5,7 @@ export * from './iam';
 export * from './cluster';
 export * from './database';
 export * from './dns';
+export * from './encryption';
 export * from './monitoring';
 export * from './gitops';
 export * from './profile';

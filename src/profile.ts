@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterSupportType } from './cluster/kubernetes-version';
 import { PropError } from './private/validate';
 
@@ -17,7 +19,13 @@ export interface ProfileDefaults {
   readonly natGateways: number;
   readonly vpcFlowLogs: boolean;
   readonly nodeCount: number;
-  readonly nodeInstanceType: ec2.InstanceType;
+  /** Instance types of the node group; several only make sense with Spot capacity. */
+  readonly nodeInstanceTypes: ec2.InstanceType[];
+  readonly nodeCapacityType: eks.CapacityType;
+  /** VPC CNI prefix delegation (managed vpc-cni add-on) with max pods that follow it. */
+  readonly prefixDelegation: boolean;
+  /** Replicas of the AWS Load Balancer Controller. */
+  readonly controllerReplicas: number;
   readonly clusterSupportType: ClusterSupportType;
   readonly databaseInstanceType: ec2.InstanceType;
   readonly databaseMultiAz: boolean;
@@ -28,6 +36,15 @@ export interface ProfileDefaults {
   readonly pointInTimeRecovery: boolean;
   readonly bucketVersioned: boolean;
   readonly zoneRemovalPolicy: RemovalPolicy;
+  /** One customer managed key for the environment (EnvironmentKey.create()), else AWS owned/managed keys. */
+  readonly customerManagedKey: boolean;
+  /** Retention of the log groups the library creates (CT.CLOUDWATCH.PR.2 asks for at least a year). */
+  readonly logRetention: logs.RetentionDays;
+  readonly databaseMonitoringInterval?: Duration;
+  readonly databaseIamAuthentication: boolean;
+  readonly databaseLogExports: boolean;
+  /** S3 server access logs of the reports bucket into an access-log bucket. */
+  readonly accessLogs: boolean;
   /** Container Insights (amazon-cloudwatch-observability add-on) on the cluster. */
   readonly containerInsights: boolean;
   /** Alarm thresholds of EnvironmentMonitoring (see README "Monitoring"). */
@@ -74,8 +91,14 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     natGateways: 1,
     vpcFlowLogs: false,
     nodeCount: 2,
-    // 2 vCPU, 2 GiB, 11 pods per node: enough for the system pods and a small app; t3a.medium would cross 200 USD.
-    nodeInstanceType: new ec2.InstanceType('t3a.small'),
+    // Graviton Spot nodes with 4 GiB and prefix delegation: 2 nodes take the whole Scope app plus a
+    // rolling update (>= 24 free pod slots, >= 3 GiB for apps; `npx projen bench`, capacity.test.ts)
+    // under 200 USD a month. Several 4 GiB arm64 types so that Spot finds capacity; the
+    // capacity model counts the worst of them. On-demand t4g.medium would cross 200 USD.
+    nodeInstanceTypes: ['t4g.medium', 'm6g.medium', 'm7g.medium'].map(t => new ec2.InstanceType(t)),
+    nodeCapacityType: eks.CapacityType.SPOT,
+    prefixDelegation: true,
+    controllerReplicas: 1,
     // A forgotten dev cluster is upgraded by EKS at the end of standard support, never billed 6x.
     clusterSupportType: ClusterSupportType.STANDARD,
     databaseInstanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
@@ -87,6 +110,13 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: false,
     bucketVersioned: false,
     zoneRemovalPolicy: RemovalPolicy.DESTROY,
+    customerManagedKey: false,
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    databaseMonitoringInterval: undefined,
+    // Free, in place, and changes nothing for password logins.
+    databaseIamAuthentication: true,
+    databaseLogExports: false,
+    accessLogs: false,
     // Off: enhanced observability is billed per observation plus log ingestion, and its two
     // DaemonSet pods per node (cloudwatch-agent, fluent-bit) take 2 of the 11 pod slots of a t3a.small.
     containerInsights: false,
@@ -112,7 +142,12 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     natGateways: 3,
     vpcFlowLogs: true,
     nodeCount: 3,
-    nodeInstanceType: new ec2.InstanceType('m7i.large'),
+    nodeInstanceTypes: [new ec2.InstanceType('m7i.large')],
+    nodeCapacityType: eks.CapacityType.ON_DEMAND,
+    // 29 pods per m7i.large are plenty; turning it on would roll the nodes of existing clusters.
+    prefixDelegation: false,
+    // Two replicas spread over nodes with a PodDisruptionBudget: a node rollover never leaves the frontend without one.
+    controllerReplicas: 2,
     // Production is never upgraded under the running application by EKS; past the end of standard
     // support it costs $0.50 per cluster-hour more (~365 USD/month) until upgraded (README "Upgrading Kubernetes").
     clusterSupportType: ClusterSupportType.EXTENDED,
@@ -125,6 +160,12 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     pointInTimeRecovery: true,
     bucketVersioned: true,
     zoneRemovalPolicy: RemovalPolicy.RETAIN,
+    customerManagedKey: true,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+    databaseMonitoringInterval: Duration.seconds(60),
+    databaseIamAuthentication: true,
+    databaseLogExports: true,
+    accessLogs: true,
     containerInsights: true,
     alarms: {
       databaseCpuPercent: 90,

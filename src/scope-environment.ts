@@ -1,15 +1,20 @@
-import { CfnOutput, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { ScopeCluster, ScopeClusterOptions } from './cluster';
-import { UsersDatabase, UsersDatabaseOptions } from './database';
+import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
+import { EnvironmentKey } from './encryption';
 import { EnvironmentConfig, GitOps, GitOpsOptions } from './gitops';
 import { ScopeServiceUsers, ScopeServiceUsersOptions } from './iam';
 import { EnvironmentMonitoring, EnvironmentMonitoringOptions } from './monitoring';
 import { validateAlarmEmails } from './monitoring/options';
+import { createAccessLogBucket } from './private/access-logs';
 import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
+import { allowCloudWatchLogs, createEnvironmentKey, denyGrantsExceptForAwsServices } from './private/kms';
 import { PropError, validateEnvName, validateTags, withPropPath } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
@@ -52,6 +57,22 @@ export interface ScopeEnvironmentProps {
    * @default - on in PRODUCTION, off in DEVELOPMENT
    */
   readonly vpcFlowLogs?: boolean;
+
+  /**
+   * The key that encrypts the environment's data at rest: the reports table and bucket (with S3
+   * Bucket Keys), pre-created queues, the log groups the library creates, the database's and the
+   * service users' secrets and, for a new database (`database.createOnlySettings: HARDENED`), its
+   * storage. Switching keys changes all of these in place; an existing database's storage key never changes.
+   * @default - EnvironmentKey.create() in PRODUCTION, EnvironmentKey.awsManaged() in DEVELOPMENT
+   */
+  readonly encryptionKey?: EnvironmentKey;
+
+  /**
+   * S3 server access logs of the reports bucket into an access-log bucket of the environment
+   * (SSE-S3, logs kept one year). Ignored for the reports if `reports.serverAccessLogsBucket` is given.
+   * @default - on in PRODUCTION, off in DEVELOPMENT
+   */
+  readonly accessLogs?: boolean;
 
   /**
    * The Kubernetes cluster.
@@ -151,6 +172,10 @@ export class ScopeEnvironment extends Construct {
   public readonly users: ScopeServiceUsers;
   /** DNS, only when `domain` is given (`.zone`, `.frontendRecord`). */
   public readonly dns?: EnvironmentDns;
+  /** The environment's customer managed key; undefined with EnvironmentKey.awsManaged(). */
+  public readonly encryptionKey?: kms.IKey;
+  /** The access-log bucket, when `accessLogs` is on (other log deliveries may use it too). */
+  public readonly accessLogsBucket?: s3.IBucket;
   /** Alarms, dashboard and Container Insights (`.alarmTopic`, `.alarms`, `.dashboard`); undefined with `monitoring.enabled: false`. */
   public readonly monitoring?: EnvironmentMonitoring;
   /** The ConfigMap and service accounts for the application, when `environmentConfig` is on. */
@@ -186,20 +211,39 @@ export class ScopeEnvironment extends Construct {
           { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
         ],
       });
-      configureFlowLogs(vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy);
       return vpc;
     });
 
+    this.encryptionKey = part(undefined, () => this.environmentKey(props.encryptionKey, defaults.customerManagedKey, defaults.storageRemovalPolicy));
+    const envKey = this.encryptionKey;
+
+    part(undefined, () => configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey));
+
+    const clusterOptions = props.cluster ?? {};
+    const typesGiven = clusterOptions.instanceType !== undefined || clusterOptions.instanceTypes !== undefined;
     this.cluster = part('cluster', () => new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
-      instanceType: defaults.nodeInstanceType,
+      instanceTypes: typesGiven ? undefined : defaults.nodeInstanceTypes,
+      capacityType: defaults.nodeCapacityType,
+      prefixDelegation: defaults.prefixDelegation,
       supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
-      ...props.cluster,
+      ...clusterOptions,
+      frontend: { controllerReplicas: defaults.controllerReplicas, ...clusterOptions.frontend },
       vpc: this.vpc,
       envName,
     }));
 
+    // The storage key is create-only: the environment key goes to the database's storage only for a new
+    // (HARDENED) database, never to one created by an earlier release (README "Existing databases").
+    const hardened = props.database?.createOnlySettings === DatabaseCreateOnlySettings.HARDENED && !props.database?.snapshotIdentifier;
+    part(undefined, () => {
+      if (hardened && !envKey && !props.database?.storageEncryptionKey) {
+        // Refused rather than falling back to aws/rds: turning the key off later would otherwise replace the database.
+        throw new PropError('Invalid database.createOnlySettings: HARDENED encrypts the database storage with the environment key, but encryptionKey is '
+          + 'EnvironmentKey.awsManaged() (the DEVELOPMENT default). Use EnvironmentKey.create() or fromKey(), or give database.storageEncryptionKey.');
+      }
+    });
     this.database = part('database', () => new UsersDatabase(this, 'Database', {
       instanceType: defaults.databaseInstanceType,
       multiAz: defaults.databaseMultiAz,
@@ -207,6 +251,12 @@ export class ScopeEnvironment extends Construct {
       // An explicit removalPolicy brings the database's own deletion-protection rule with it.
       deletionProtection: props.database?.removalPolicy === undefined ? defaults.databaseDeletionProtection : undefined,
       removalPolicy: defaults.databaseRemovalPolicy,
+      monitoringInterval: defaults.databaseMonitoringInterval,
+      iamAuthentication: defaults.databaseIamAuthentication,
+      logExports: defaults.databaseLogExports,
+      logRetention: defaults.logRetention,
+      encryptionKey: envKey,
+      storageEncryptionKey: hardened ? envKey : undefined,
       ...props.database,
       vpc: this.vpc,
       envName,
@@ -215,17 +265,23 @@ export class ScopeEnvironment extends Construct {
     this.database.allowFrom(this.cluster.cluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
 
     const reports = props.reports ?? {};
+    if (props.accessLogs ?? defaults.accessLogs) {
+      this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
+    }
     this.reports = part('reports', () => new ReportStore(this, 'Reports', {
       removalPolicy: defaults.storageRemovalPolicy,
       pointInTimeRecovery: reports.table ? undefined : defaults.pointInTimeRecovery,
       versioned: reports.bucket ? undefined : defaults.bucketVersioned,
+      encryptionKey: envKey,
+      serverAccessLogsBucket: reports.bucket ? undefined : this.accessLogsBucket,
       ...reports,
       envName,
     }));
 
-    this.queues = part('queues', () => new ControlQueues(this, 'Queues', { ...props.queues, envName }));
+    this.queues = part('queues', () => new ControlQueues(this, 'Queues', { encryptionKey: envKey, ...props.queues, envName }));
 
     this.users = part('users', () => new ScopeServiceUsers(this, 'Users', {
+      encryptionKey: envKey,
       ...props.users,
       envName,
       reports: this.reports,
@@ -245,6 +301,8 @@ export class ScopeEnvironment extends Construct {
     if (props.monitoring?.enabled ?? true) {
       part(undefined, () => validateAlarmEmails('monitoring.alarmEmails', props.monitoring?.alarmEmails));
       this.monitoring = part('monitoring', () => new EnvironmentMonitoring(this, 'Monitoring', {
+        // The environment key encrypts the alarm topic too (EnvironmentMonitoring adds CloudWatch's statement to it).
+        encryptionKey: envKey,
         ...props.monitoring,
         envName,
         profile: this.profile,
@@ -280,6 +338,22 @@ export class ScopeEnvironment extends Construct {
       Tags.of(this).add(key, value);
     }
     this.addOutputs(props.exportOutputs ?? false);
+  }
+
+  /** The environment key: created, given (with the statements the library needs added to it), or none. */
+  private environmentKey(choice: EnvironmentKey | undefined, createByDefault: boolean, removalPolicy: RemovalPolicy): kms.IKey | undefined {
+    if (choice !== undefined && !(choice instanceof EnvironmentKey)) {
+      throw new PropError('Invalid encryptionKey: must be EnvironmentKey.create(), EnvironmentKey.fromKey(key) or EnvironmentKey.awsManaged().');
+    }
+    if (choice?.key) {
+      allowCloudWatchLogs(choice.key);
+      denyGrantsExceptForAwsServices(choice.key);
+      return choice.key;
+    }
+    if (choice?.createsKey ?? (choice === undefined && createByDefault)) {
+      return createEnvironmentKey(this, 'EncryptionKey', this.envName, removalPolicy);
+    }
+    return undefined;
   }
 
   /** The non-secret values the application needs, bound to this environment's resources. */

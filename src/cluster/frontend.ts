@@ -65,6 +65,14 @@ export interface FrontendEndpointOptions {
    * @default '1.14.0' (controller v2.14.0)
    */
   readonly controllerChartVersion?: string;
+
+  /**
+   * Replicas of the AWS Load Balancer Controller. With 2 or more they are spread over nodes (one
+   * per node where possible) and get a PodDisruptionBudget of maxUnavailable 1, so draining a
+   * node never stops every controller. 1 saves a pod slot on small clusters.
+   * @default 2
+   */
+  readonly controllerReplicas?: number;
 }
 
 /** Options of ScopeCluster's frontend endpoint. */
@@ -136,6 +144,8 @@ export class FrontendEndpoint extends Construct {
     validateListenerPorts(ports, props.certificate);
     validatePattern('frontend.controllerChartVersion', props.controllerChartVersion, /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/,
       'must be a version of the aws-load-balancer-controller Helm chart such as 1.14.0');
+    const controllerReplicas = props.controllerReplicas ?? 2;
+    validateInteger('frontend.controllerReplicas', controllerReplicas, 1, 10);
 
     // ---- AWS side: load balancer, target group, security groups --------------------------------
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -240,6 +250,8 @@ export class FrontendEndpoint extends Construct {
         // permissions allow it to fulfil.
         enableServiceMutatorWebhook: false,
         createIngressClassResource: false,
+        replicaCount: controllerReplicas,
+        ...controllerAvailability(controllerReplicas),
       },
     });
     // The pods get their credentials at start, so the association (and the agent) must exist
@@ -306,6 +318,27 @@ export class FrontendEndpoint extends Construct {
         + 'and the cluster security group, and it has none of the controller\'s Create/Delete/Modify load balancer permissions.',
     })));
   }
+}
+
+/**
+ * Chart values (aws-load-balancer-controller 1.14.0, aws/eks-charts commit 049a6f7) that keep 2+
+ * replicas on different nodes and stop a drain from evicting more than one at a time. The chart's
+ * default affinity only prefers different nodes; the spread constraint requires it, counting only
+ * nodes that are not cordoned (nodeTaintsPolicy Honor), so a rollover with one schedulable node
+ * still schedules. The chart renders `podDisruptionBudget` only when replicaCount > 1.
+ */
+function controllerAvailability(replicas: number): { [key: string]: unknown } {
+  if (replicas < 2) return {};
+  return {
+    topologySpreadConstraints: [{
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'DoNotSchedule',
+      nodeTaintsPolicy: 'Honor',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'aws-load-balancer-controller' } },
+    }],
+    podDisruptionBudget: { maxUnavailable: 1 },
+  };
 }
 
 function validateListenerPorts(ports: number[], certificate: acm.ICertificate | undefined): void {

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { PREFIX_DELEGATION_MAX_PODS_EXPRESSION } from './capacity';
 import { FrontendEndpoint, FrontendOptions } from './frontend';
 import { ClusterSupportType, DEFAULT_KUBERNETES_VERSION, defaultKubernetesVersion, kubectlLayerFor } from './kubernetes-version';
 import {
@@ -13,6 +14,7 @@ import {
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
 import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
+import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -21,6 +23,15 @@ const MAX_NODE_COUNT = 450;
 
 /** Port the helloWorld smoke-test container listens on. */
 const HELLO_WORLD_PORT = 80;
+
+/**
+ * The helloWorld image: agnhost, the Kubernetes project's own multi-arch test image (amd64, arm64,
+ * ...), from registry.k8s.io (no anonymous pull limits), pinned by tag and digest. Its `netexec`
+ * server answers 200 on `/` ("NOW: <time>", rootHandler in kubernetes test/images/agnhost/netexec).
+ * Digest of the multi-arch index as pinned by kubernetes-sigs/kueue hack/agnhost/Dockerfile
+ * (commit 0645200, https://github.com/kubernetes-sigs/kueue/blob/main/hack/agnhost/Dockerfile).
+ */
+const HELLO_WORLD_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.56@sha256:352a050380078cb2a1c246357a0dfa2fcf243ee416b92ff28b44a01d1b4b0294';
 
 /** How ScopeCluster is built (what ScopeEnvironment passes through as `cluster`). */
 export interface ScopeClusterOptions {
@@ -80,6 +91,31 @@ export interface ScopeClusterOptions {
   readonly instanceType?: ec2.InstanceType;
 
   /**
+   * Several EC2 instance types the node group may launch, all of one architecture (e.g. 4 GiB
+   * Graviton types for Spot capacity). Give either this or `instanceType`.
+   * @default - [instanceType]
+   */
+  readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
+   * On-demand or Spot nodes. EC2 may reclaim a Spot node at two minutes' notice; the managed
+   * node group then drains it and launches a replacement. Give several `instanceTypes` for Spot.
+   * @default CapacityType.ON_DEMAND
+   */
+  readonly capacityType?: eks.CapacityType;
+
+  /**
+   * VPC CNI prefix delegation (ENABLE_PREFIX_DELEGATION in the managed `vpc-cni` add-on): each
+   * ENI gets /28 prefixes instead of single IPs, so a node takes up to 110 pods instead of
+   * ENIs x (IPs per ENI - 1) + 2 (8 on a t3a.small), and the nodes' max pods and kubelet memory
+   * reservation follow it. Changing it on a live cluster reconfigures the add-on first and then
+   * rolls the nodes (new launch template version), as the VPC CNI asks; existing nodes never
+   * switch in place.
+   * @default false
+   */
+  readonly prefixDelegation?: boolean;
+
+  /**
    * Size of each node's root volume (encrypted gp3), in GiB.
    * @default 20
    */
@@ -126,9 +162,11 @@ export interface ScopeClusterOptions {
   readonly frontend?: FrontendOptions;
 
   /**
-   * Deploy the smoke-test app: Deployment `helloworld` (image peterbourgon/helloworld:1.0.0,
-   * port 80, 1 replica) and a ClusterIP Service named after the frontend service in the
-   * frontend namespace, so the endpoint answers before the real application exists.
+   * Deploy the smoke-test app: Deployment `helloworld` (multi-arch image
+   * registry.k8s.io/e2e-test-images/agnhost:2.56 pinned by digest, `netexec` answering 200 on `/`,
+   * port 80, 1 replica, 16Mi memory request, 64Mi limit) and a ClusterIP Service named after the
+   * frontend service in the frontend namespace, so the endpoint answers before the real
+   * application exists.
    * @default false
    */
   readonly helloWorld?: boolean;
@@ -175,6 +213,8 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
   public readonly cluster: eks.Cluster;
   /** The managed node group (min = max = desired = `nodeCount`). */
   public readonly nodegroup: eks.Nodegroup;
+  /** The managed `vpc-cni` add-on (Amazon VPC CNI), configured by `prefixDelegation`. */
+  public readonly vpcCniAddon: eks.Addon;
   /** The frontend endpoint; `undefined` when `frontend.enabled` is false. */
   public readonly frontend?: FrontendEndpoint;
   /** The VPC the cluster runs in. */
@@ -206,8 +246,15 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     validateInteger('nodeCount', nodeCount, 1, MAX_NODE_COUNT);
     const nodeDiskSize = props.nodeDiskSize ?? 20;
     validateInteger('nodeDiskSize', nodeDiskSize, 20, 16384);
-    const instanceType = props.instanceType ?? new ec2.InstanceType('m7i.large');
-    const architecture = instanceArchitecture(instanceType);
+    if (props.instanceType && props.instanceTypes) {
+      throw new PropError('Invalid instanceType/instanceTypes: give one of them (instanceTypes for several types, e.g. for Spot capacity).');
+    }
+    if (props.instanceTypes?.length === 0) {
+      throw new PropError('Invalid instanceTypes []: give at least one EC2 instance type, or leave it out for the default m7i.large.');
+    }
+    const instanceTypes = props.instanceTypes ?? [props.instanceType ?? new ec2.InstanceType('m7i.large')];
+    const architecture = instancesArchitecture(instanceTypes);
+    const prefixDelegation = props.prefixDelegation ?? false;
 
     if (props.vpc && props.availabilityZones) {
       throw new PropError('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
@@ -218,12 +265,19 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       throw new PropError('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
     }
 
-    this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
-      enableKeyRotation: true,
-      // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    if (props.secretsKey) {
+      this.secretsKey = props.secretsKey;
+    } else {
+      const secretsKey = new kms.Key(this, 'SecretsKey', {
+        description: `Envelope encryption of Kubernetes secrets of the ${this.envName} Scope cluster`,
+        enableKeyRotation: true,
+        // It only protects this cluster's etcd: once the cluster is gone, nothing needs it.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // A key policy statement, changed in place; EKS's own grants (kms:GrantIsForAWSResource) stay allowed.
+      denyGrantsExceptForAwsServices(secretsKey);
+      this.secretsKey = secretsKey;
+    }
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version,
@@ -245,6 +299,24 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-upgradepolicy.html);
     // changing it is "Update requires: No interruption".
     (this.cluster.node.defaultChild as CfnResource).addPropertyOverride('UpgradePolicy.SupportType', props.supportType ?? ClusterSupportType.STANDARD);
+    this.dropWholeVpcDependency();
+
+    // The VPC CNI as a managed add-on, so that its configuration is part of the stack.
+    // - ResolveConflicts OVERWRITE: the cluster already runs the self-managed aws-node that EKS
+    //   installs at creation (and clusters made by earlier releases run it with EKS defaults);
+    //   creating the add-on over it with our configuration needs OVERWRITE, "This allows the add-on
+    //   to overwrite any existing custom settings" (https://docs.aws.amazon.com/eks/latest/userguide/vpc-add-on-create.html).
+    //   PRESERVE is for updates only ("can only be used for upgrading the add-ons but not during
+    //   the creation"), and the stack is the one source of this configuration.
+    // - PreserveOnDelete: if the add-on ever leaves the template (e.g. a rollback of the release that
+    //   adds it to an existing cluster), aws-node keeps running instead of being deleted with it.
+    this.vpcCniAddon = new eks.Addon(this, 'VpcCni', {
+      cluster: this.cluster,
+      addonName: 'vpc-cni',
+      preserveOnDelete: true,
+      configurationValues: prefixDelegation ? { env: { ENABLE_PREFIX_DELEGATION: 'true' } } : undefined,
+    });
+    (this.vpcCniAddon.node.defaultChild as CfnResource).addPropertyOverride('ResolveConflicts', 'OVERWRITE');
 
     // IMDSv2 only, hop limit 1: pods get AWS credentials through Pod Identity, never the node role.
     const launchTemplate = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
@@ -254,11 +326,13 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
         deviceName: '/dev/xvda',
         volume: ec2.BlockDeviceVolume.ebs(nodeDiskSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
       }],
+      userData: prefixDelegation ? prefixDelegationUserData() : undefined,
     });
     this.nodegroup = new eks.Nodegroup(this, 'Nodes', {
       cluster: this.cluster,
       subnets: nodeSubnets,
-      instanceTypes: [instanceType],
+      instanceTypes,
+      capacityType: props.capacityType ?? eks.CapacityType.ON_DEMAND,
       amiType: architecture === ec2.InstanceArchitecture.ARM_64
         ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
         : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
@@ -266,6 +340,9 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       minSize: nodeCount,
       maxSize: nodeCount,
       desiredSize: nodeCount,
+      // Rolling updates (launch template, AMI, Kubernetes version) replace one node at a time,
+      // draining it with PodDisruptionBudgets respected (EKS "Managed node update behavior").
+      maxUnavailable: 1,
     });
     // The node group follows the control plane: aws-eks-v2 leaves `Version` unset, and then
     // CloudFormation never upgrades the nodes. Allowed with a launch template that names no AMI
@@ -277,9 +354,17 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       // (the node group uses the latest version); keep them on the template resource only.
       (launchTemplate.node.defaultChild as CfnResource).addPropertyDeletionOverride('LaunchTemplateData.TagSpecifications');
     }
-
-    // The agent is a DaemonSet: install it once there are nodes to run it.
-    this.cluster.eksPodIdentityAgent?.node.addDependency(this.nodegroup);
+    // Nodes need egress to join the cluster and pull images: a node group created before the NAT
+    // routes fails with NodeCreationFailure. (The cluster itself no longer waits for them.)
+    // (On the node group resource only: its IAM role need not wait.)
+    const cfnNodegroup = this.nodegroup.node.defaultChild as CfnResource;
+    cfnNodegroup.node.addDependency(this.vpc.selectSubnets(nodeSubnets).internetConnectivityEstablished);
+    // Nodes start with the add-on's CNI configuration, so their max pods match it; on an update the
+    // add-on is reconfigured before the nodes roll.
+    cfnNodegroup.node.addDependency(this.vpcCniAddon);
+    // The Pod Identity agent is a DaemonSet add-on: created before any node, it is ACTIVE with no
+    // pods and its pods start with the nodes (terraform-aws-eks creates it `before_compute`), so it
+    // no longer waits for the node group.
     this.serviceAccountScope = new Construct(this, 'ServiceAccounts');
 
     validateAdmins(props.adminRoles ?? [], props.adminPrincipalArns ?? []);
@@ -307,8 +392,11 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     const namespace = frontendOptions.namespace ?? 'default';
     if (frontendOptions.enabled ?? true) {
       this.frontend = new FrontendEndpoint(this, 'Frontend', { ...frontendOptions, cluster: this.cluster });
-      // The controller runs on the nodes; Helm waits for it to be ready.
-      this.frontend.controller.node.addDependency(this.nodegroup);
+      // The controller runs on the nodes, but its Helm release needs no CloudFormation edge to
+      // them: `helm --wait` waits for its pods, so it installs while the nodes start. The binding
+      // waits for the nodes so that, on delete, the nodes (and the controller that removes the
+      // binding's finalizer) outlive it.
+      this.frontend.binding.node.addDependency(this.nodegroup.node.defaultChild as CfnResource);
       this.serviceAccountRoles.set(`${CONTROLLER_NAMESPACE}/${CONTROLLER_SERVICE_ACCOUNT}`, this.frontend.controllerRole);
     }
 
@@ -361,6 +449,23 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       }
       matching.forEach(a => a.addonVersion = addonVersion);
     }
+  }
+
+  /**
+   * aws-eks-v2 makes the cluster depend on the whole VPC (`this.resource.node.addDependency(this.vpc)`
+   * in aws-eks-v2/lib/cluster.js, 2.257.0), so the control plane (~13 min) starts only after the
+   * NAT gateways (~2 min). The control plane needs only its subnets and security group, which it
+   * references anyway; what needs egress (the kubectl/Helm handler, the nodes) waits for the NAT
+   * routes itself. The rendered DependsOn keeps every other dependency.
+   */
+  private dropWholeVpcDependency(): void {
+    const cfnCluster = this.cluster.node.defaultChild as CfnResource;
+    const vpcResources = new Set(this.vpc.node.findAll().filter(CfnResource.isCfnResource));
+    cfnCluster.addOverride('DependsOn', Lazy.list({
+      produce: () => cfnCluster.obtainDependencies()
+        .filter((d): d is CfnResource => CfnResource.isCfnResource(d) && !vpcResources.has(d))
+        .map(d => d.logicalId),
+    }, { omitEmpty: true }));
   }
 
   /** cdk-nag (AwsSolutions) findings that are by design, each with its reason, on the resource concerned. */
@@ -424,8 +529,11 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
               spec: {
                 containers: [{
                   name: 'helloworld',
-                  image: 'peterbourgon/helloworld:1.0.0',
+                  image: HELLO_WORLD_IMAGE,
+                  args: ['netexec', `--http-port=${HELLO_WORLD_PORT}`, '--udp-port=-1'],
                   ports: [{ containerPort: HELLO_WORLD_PORT }],
+                  resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+                  readinessProbe: { httpGet: { path: '/', port: HELLO_WORLD_PORT }, periodSeconds: 5 },
                   livenessProbe: { httpGet: { path: '/', port: HELLO_WORLD_PORT }, initialDelaySeconds: 5, periodSeconds: 10 },
                 }],
               },
@@ -465,11 +573,42 @@ function validateAdmins(roles: iam.IRole[], principalArns: string[]): void {
   }
 }
 
-/** The architecture of `instanceType`, or an Error naming `instanceType` when it does not parse. */
-function instanceArchitecture(instanceType: ec2.InstanceType): ec2.InstanceArchitecture {
-  try {
-    return instanceType.architecture;
-  } catch {
-    throw new PropError(`Invalid instanceType '${instanceType}': must be an EC2 instance type such as m7i.large or m7g.large (family, generation, size).`);
+/** The one architecture of `instanceTypes`, or an Error naming the prop when a type does not parse or they differ. */
+function instancesArchitecture(instanceTypes: ec2.InstanceType[]): ec2.InstanceArchitecture {
+  const architectures = instanceTypes.map(instanceType => {
+    try {
+      return instanceType.architecture;
+    } catch {
+      throw new PropError(`Invalid instanceType '${instanceType}': must be an EC2 instance type such as m7i.large or m7g.large (family, generation, size).`);
+    }
+  });
+  if (new Set(architectures).size > 1) {
+    throw new PropError(`Invalid instanceTypes [${instanceTypes.join(', ')}]: all must have one architecture (one AMI per node group), `
+      + 'e.g. only Graviton (arm64) types such as t4g.medium, m7g.medium or only x86_64 types.');
   }
+  return architectures[0];
+}
+
+/**
+ * Launch template user data for prefix delegation: a nodeadm NodeConfig whose maxPodsExpression
+ * gives 110 pods (the managed node group cap) or fewer, so that kubelet's maxPods AND its
+ * kubeReserved memory follow prefix delegation ("If the expression is successfully evaluated,
+ * kubeReserved will always be calculated on its result", awslabs/amazon-eks-ami nodeadm/doc/api.md;
+ * without it nodeadm uses the secondary-IP count, e.g. 17 on a t4g.medium). Managed node groups
+ * merge this MIME part with their own NodeConfig (no AMI ID in the launch template).
+ */
+function prefixDelegationUserData(): ec2.UserData {
+  const userData = new ec2.MultipartUserData();
+  userData.addPart(ec2.MultipartBody.fromRawBody({
+    contentType: 'application/node.eks.aws',
+    body: [
+      'apiVersion: node.eks.aws/v1alpha1',
+      'kind: NodeConfig',
+      'spec:',
+      '  kubelet:',
+      `    maxPodsExpression: "${PREFIX_DELEGATION_MAX_PODS_EXPRESSION}"`,
+      '',
+    ].join('\n'),
+  }));
+  return userData;
 }

@@ -159,6 +159,11 @@ export interface SecretStore {
   putJson(secretId: string, value: Record<string, unknown>): Promise<void>;
 }
 
+/** Creates or adopts a log group and sets its retention and KMS key (CloudWatch Logs in Lambda, a fake in tests). */
+export interface LogGroupSettings {
+  ensure(logGroupName: string, retentionInDays: number, kmsKeyArn?: string): Promise<void>;
+}
+
 /** The part of a CloudFormation custom resource event the handler reads. */
 export interface BootstrapEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -209,7 +214,8 @@ export function verifiedTls(host: string, caFile: string): ConnectionOptions {
 }
 
 /** Handles one custom resource event; see the file comment. */
-export async function onEvent(event: BootstrapEvent, store: SecretStore, options: OnEventOptions): Promise<BootstrapResponse> {
+export async function onEvent(event: BootstrapEvent, store: SecretStore, options: OnEventOptions,
+  logGroups?: LogGroupSettings): Promise<BootstrapResponse> {
   const props = event.ResourceProperties;
   const host = requiredString(props, 'Host');
   const port = Number(requiredString(props, 'Port'));
@@ -256,12 +262,42 @@ export async function onEvent(event: BootstrapEvent, store: SecretStore, options
   if (Object.keys(wanted).some((k) => app[k] !== wanted[k])) {
     await store.putJson(appSecretArn, wanted);
   }
+
+  // The log group RDS exports PostgreSQL logs to: RDS would create it without retention.
+  if (props.LogGroupName !== undefined) {
+    if (!logGroups) throw new Error('LogGroupName is set but no log group client was given.');
+    const logGroupName = requiredString(props, 'LogGroupName');
+    const days = Number(requiredString(props, 'LogRetentionDays'));
+    const kmsKeyArn = props.LogKmsKeyArn === undefined ? undefined : requiredString(props, 'LogKmsKeyArn');
+    await logGroups.ensure(logGroupName, days, kmsKeyArn);
+  }
   return { PhysicalResourceId: physicalResourceId, Data: { DatabaseName: databaseName, Username: appUsername } };
 }
 
 /** Lambda entry point: secrets come from Secrets Manager, TLS is on and verified. */
 export async function handler(event: BootstrapEvent): Promise<BootstrapResponse> {
-  return onEvent(event, secretsManagerStore(new SecretsManagerClient({})), { ssl: { caFile: caBundlePath() } });
+  return onEvent(event, secretsManagerStore(new SecretsManagerClient({})), { ssl: { caFile: caBundlePath() } }, cloudWatchLogGroups());
+}
+
+/**
+ * LogGroupSettings on CloudWatch Logs, with the SDK v3 client the Lambda Node.js runtime ships
+ * (loaded when needed; not a dependency of this package).
+ */
+export function cloudWatchLogGroups(): LogGroupSettings {
+  return {
+    async ensure(logGroupName, retentionInDays, kmsKeyId) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const sdk = require('@aws-sdk/client-cloudwatch-logs');
+      const client = new sdk.CloudWatchLogsClient({});
+      try {
+        await client.send(new sdk.CreateLogGroupCommand({ logGroupName, kmsKeyId }));
+      } catch (e) {
+        if ((e as Error).name !== 'ResourceAlreadyExistsException') throw e;
+        if (kmsKeyId) await client.send(new sdk.AssociateKmsKeyCommand({ logGroupName, kmsKeyId }));
+      }
+      await client.send(new sdk.PutRetentionPolicyCommand({ logGroupName, retentionInDays }));
+    },
+  };
 }
 
 /** A SecretStore on Secrets Manager. Error messages name the secret, never its content. */

@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,10 +9,36 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { BootstrapFunction } from './bootstrap-function';
 import { databaseNameProblem, roleNameProblem } from './names';
-import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
+import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime, nagValue } from '../private/nag';
 import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 const POSTGRES_PORT = 5432;
+
+/**
+ * Settings RDS fixes when an instance is created: changing any of them later makes CloudFormation
+ * replace the instance (a new, empty database). Existing databases must keep what they were created with.
+ */
+export enum DatabaseCreateOnlySettings {
+  /**
+   * What every release so far created: master user `postgres`, port 5432, storage encrypted with
+   * the AWS managed key aws/rds. Keep this for a database that exists.
+   */
+  ORIGINAL = 'original',
+  /**
+   * For a new database: master user `scope_admin`, port 5433, storage encrypted with
+   * `storageEncryptionKey` (in ScopeEnvironment: the environment key, if there is one). Meets the
+   * AWS Control Tower controls CT.RDS.PR.20, .22 and .30 (no default port or admin name, customer managed key).
+   */
+  HARDENED = 'hardened',
+}
+
+const CREATE_ONLY = {
+  [DatabaseCreateOnlySettings.ORIGINAL]: { masterUsername: 'postgres', port: POSTGRES_PORT },
+  [DatabaseCreateOnlySettings.HARDENED]: { masterUsername: 'scope_admin', port: 5433 },
+};
+
+/** PostgreSQL log types RDS can export to CloudWatch Logs (all of them, as CT.RDS.PR.14 asks). */
+const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'];
 
 /** Options of the users database (the old `rds up` and `database bootstrap`). */
 export interface UsersDatabaseOptions {
@@ -104,18 +130,52 @@ export interface UsersDatabaseOptions {
   readonly appUsername?: string;
 
   /**
+   * The defaults of the settings RDS fixes at creation (master user name, port, storage key); see
+   * README "Existing databases". Changing this on an existing database replaces it: keep ORIGINAL there.
+   * @default DatabaseCreateOnlySettings.ORIGINAL
+   */
+  readonly createOnlySettings?: DatabaseCreateOnlySettings;
+
+  /**
    * Master (admin) user name; for a snapshot restore, the snapshot's master user name.
-   * Same rule as `appUsername`.
-   * @default 'postgres'
+   * Same rule as `appUsername`. Create-only: changing it replaces the instance.
+   * @default - 'postgres' (ORIGINAL) or 'scope_admin' (HARDENED)
    */
   readonly masterUsername?: string;
 
   /**
+   * PostgreSQL port, 1150 to 65535. Create-only: changing it replaces the instance.
+   * @default - 5432 (ORIGINAL) or 5433 (HARDENED)
+   */
+  readonly port?: number;
+
+  /**
    * Customer managed KMS key for storage encryption (not with `snapshotIdentifier`).
-   * Storage is encrypted either way.
+   * Storage is encrypted either way. Create-only: adding or changing it replaces the instance.
    * @default - the AWS managed key aws/rds
    */
   readonly storageEncryptionKey?: kms.IKey;
+
+  /**
+   * Customer managed KMS key for the master and application secrets and the log groups (bootstrap
+   * logs, exported PostgreSQL logs). All of these change in place.
+   * @default - aws/secretsmanager for the secrets, CloudWatch Logs' own encryption for the logs
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Export the PostgreSQL logs (`postgresql`, `upgrade`) to CloudWatch Logs, into the log group
+   * `/aws/rds/instance/<instance id>/postgresql`, which the bootstrap creates (or adopts) with
+   * `logRetention` and `encryptionKey`.
+   * @default false
+   */
+  readonly logExports?: boolean;
+
+  /**
+   * How long the bootstrap's logs and the exported PostgreSQL logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
 
   /**
    * Performance Insights (7 days of free retention, encrypted with `storageEncryptionKey` if given).
@@ -205,7 +265,10 @@ export class UsersDatabase extends Construct {
     this.databaseName = props.databaseName ?? 'users';
     this.appUsername = props.appUsername ?? 'scope_users';
     this.iamAuthentication = props.iamAuthentication ?? false;
-    const masterUsername = props.masterUsername ?? 'postgres';
+    const createOnly = CREATE_ONLY[props.createOnlySettings ?? DatabaseCreateOnlySettings.ORIGINAL];
+    const masterUsername = props.masterUsername ?? createOnly.masterUsername;
+    const port = props.port ?? createOnly.port;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const vpcSubnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     // Major version only: with autoMinorVersionUpgrade, RDS moves the instance to newer minor
@@ -219,7 +282,7 @@ export class UsersDatabase extends Construct {
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `Users database (${this.envName}): PostgreSQL ${POSTGRES_PORT} from allowed peers only`,
+      description: `Users database (${this.envName}): PostgreSQL ${port} from allowed peers only`,
       allowAllOutbound: false,
     });
     this.securityGroup = securityGroup;
@@ -239,7 +302,7 @@ export class UsersDatabase extends Construct {
       vpcSubnets,
       securityGroups: [securityGroup],
       publiclyAccessible: false,
-      port: POSTGRES_PORT,
+      port,
       parameterGroup,
       storageType: rds.StorageType.GP3,
       allocatedStorage: props.allocatedStorage ?? 20,
@@ -258,6 +321,7 @@ export class UsersDatabase extends Construct {
       enablePerformanceInsights: props.performanceInsights ?? false,
       performanceInsightEncryptionKey: props.performanceInsights ? props.storageEncryptionKey : undefined,
       monitoringInterval: props.monitoringInterval,
+      cloudwatchLogsExports: props.logExports ? POSTGRES_LOG_EXPORTS : undefined,
     };
 
     // One construct id for both kinds, so the instance keeps its logical ID: setting or changing
@@ -267,11 +331,11 @@ export class UsersDatabase extends Construct {
       ? new rds.DatabaseInstanceFromSnapshot(this, 'Instance', {
         ...common,
         snapshotIdentifier: props.snapshotIdentifier,
-        credentials: rds.SnapshotCredentials.fromGeneratedSecret(masterUsername),
+        credentials: rds.SnapshotCredentials.fromGeneratedSecret(masterUsername, { encryptionKey: props.encryptionKey }),
       })
       : new rds.DatabaseInstance(this, 'Instance', {
         ...common,
-        credentials: rds.Credentials.fromGeneratedSecret(masterUsername),
+        credentials: rds.Credentials.fromGeneratedSecret(masterUsername, { encryptionKey: props.encryptionKey }),
         storageEncrypted: true,
         storageEncryptionKey: props.storageEncryptionKey,
       });
@@ -281,6 +345,7 @@ export class UsersDatabase extends Construct {
     this.endpoint = instance.instanceEndpoint;
 
     this.appSecret = new secretsmanager.Secret(this, 'AppSecret', {
+      encryptionKey: props.encryptionKey,
       description: `Users database (${this.envName}): credentials and postgres:// URL of the application role`,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: this.appUsername }),
@@ -297,7 +362,7 @@ export class UsersDatabase extends Construct {
       }
     }
 
-    this.bootstrap = this.createBootstrap(props.vpc, vpcSubnets);
+    this.bootstrap = this.createBootstrap(props.vpc, vpcSubnets, logRetention, props.encryptionKey, props.logExports ?? false);
     this.acknowledgeNagFindings(common);
   }
 
@@ -333,12 +398,15 @@ export class UsersDatabase extends Construct {
   /** cdk-nag (AwsSolutions) findings that are by design or by profile choice, each with its reason. */
   private acknowledgeNagFindings(settings: rds.DatabaseInstanceSourceProps): void {
     const cfnInstance = this.instance.node.defaultChild as CfnResource;
-    acknowledge(cfnInstance, {
-      id: 'AwsSolutions-RDS11',
-      reason: `PostgreSQL keeps its default port ${POSTGRES_PORT}: a different port hides nothing from a scan inside the VPC. The instance is `
-        + 'not publicly accessible, sits in private subnets behind a security group that admits only the peers given to allowFrom() '
-        + '(the EKS cluster and the bootstrap function), and forces TLS.',
-    });
+    if (settings.port === POSTGRES_PORT) {
+      acknowledge(cfnInstance, {
+        id: 'AwsSolutions-RDS11',
+        reason: `PostgreSQL on its default port ${POSTGRES_PORT} (createOnlySettings ORIGINAL): the port is fixed at creation and changing it `
+          + 'replaces the instance, so databases created by earlier releases keep it; new ones take HARDENED (5433). A different port '
+          + 'hides little from a scan inside the VPC: the instance is not publicly accessible, sits in private subnets behind a security '
+          + 'group that admits only the peers given to allowFrom() (the EKS cluster and the bootstrap function), and forces TLS.',
+      });
+    }
     if (!settings.multiAz) {
       acknowledge(cfnInstance, {
         id: 'AwsSolutions-RDS3',
@@ -376,7 +444,8 @@ export class UsersDatabase extends Construct {
     });
   }
 
-  private createBootstrap(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection): CustomResource {
+  private createBootstrap(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection, logRetention: logs.RetentionDays,
+    encryptionKey: kms.IKey | undefined, logExports: boolean): CustomResource {
     const securityGroup = new ec2.SecurityGroup(this, 'BootstrapSecurityGroup', {
       vpc,
       description: `Users database (${this.envName}) bootstrap: PostgreSQL and HTTPS (Secrets Manager) out`,
@@ -385,7 +454,8 @@ export class UsersDatabase extends Construct {
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
 
     const logGroup = new logs.LogGroup(this, 'BootstrapLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: logRetention,
+      encryptionKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const fn = new BootstrapFunction(this, 'BootstrapFunction', {
@@ -401,9 +471,53 @@ export class UsersDatabase extends Construct {
     this.allowFrom(fn, 'PostgreSQL from the bootstrap function');
     // Only the rule just added: the group's other rules (e.g. from the EKS cluster) must not make the bootstrap wait.
     const bootstrapIngress = this.securityGroup.node.children.filter(child => !rulesBefore.has(child));
-    this.secret.grantRead(fn);
-    this.appSecret.grantRead(fn);
+    // Read both secrets. Two things keep the function off the database's creation path (only the
+    // custom resource below needs the database):
+    // - the grant names the master secret itself, not its target attachment (`secret`, same ARN),
+    //   which exists only once the instance does;
+    // - kms:Decrypt goes into the role's own policy, not the key policy: `Secret.grantRead` puts a
+    //   kms:ViaService statement naming the role into the key policy, so the key, the database's
+    //   secret and the database waited for the role, which waits for the NAT routes (VPC function).
+    //   The key policy trusts the account, so the identity policy suffices.
+    const masterSecret = this.instance.node.findChild('Secret') as secretsmanager.ISecret;
+    for (const secret of [masterSecret, this.appSecret]) {
+      iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [secret.secretArn] });
+    }
+    const secretKeys = [...new Set([masterSecret.encryptionKey, this.appSecret.encryptionKey].filter((k): k is kms.IKey => k !== undefined))];
+    if (secretKeys.length > 0) {
+      iam.Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['kms:Decrypt'],
+        resourceArns: secretKeys.map(k => k.keyArn),
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      });
+    }
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:PutSecretValue'], resourceArns: [this.appSecret.secretArn] });
+    // PutSecretValue on a secret with a customer managed key needs a data key from it (reading is in grantRead).
+    encryptionKey?.grant(fn, 'kms:GenerateDataKey');
+
+    // RDS creates the export log group without retention; the bootstrap creates or adopts it with retention and key.
+    const stack = Stack.of(this);
+    const exportLogGroup = logExports ? `/aws/rds/instance/${this.instance.instanceIdentifier}/postgresql` : undefined;
+    // In a policy of its own that only the custom resource waits for: the log group's name contains
+    // the instance identifier, and in the function's default policy it made the function (and its
+    // VPC network interface) wait for the database's creation.
+    let logGroupPolicy: iam.Policy | undefined;
+    if (exportLogGroup) {
+      const arn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: exportLogGroup, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      logGroupPolicy = new iam.Policy(this, 'BootstrapLogGroupPolicy', {
+        roles: [fn.role!],
+        statements: [new iam.PolicyStatement({
+          actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey'],
+          resources: [arn, `${arn}:*`],
+        })],
+      });
+      acknowledge(logGroupPolicy, {
+        id: `AwsSolutions-IAM5[Resource::${nagValue(fn, arn)}:*]`,
+        reason: 'The bootstrap sets retention and the KMS key on exactly one log group, the one RDS exports this instance\'s PostgreSQL '
+          + 'logs to; CloudWatch Logs authorizes some actions on the log group ARN with the `:*` suffix. No other log group.',
+      });
+    }
 
     // Provider framework, onEvent only: 2 Lambda functions (the handler and the framework).
     const provider = new cr.Provider(this, 'BootstrapProvider', { onEventHandler: fn, logGroup });
@@ -423,10 +537,12 @@ export class UsersDatabase extends Construct {
         AppUsername: this.appUsername,
         // New in this release: also makes existing environments re-run the bootstrap once, which adds urlVerifyFull to the secret.
         ClientCaBundle: UsersDatabase.CLIENT_CA_BUNDLE_PATH,
+        ...(exportLogGroup ? { LogGroupName: exportLogGroup, LogRetentionDays: logRetention, LogKmsKeyArn: encryptionKey?.keyArn } : {}),
       },
     });
     // The security group rules between function and instance are separate resources: create them first.
     bootstrap.node.addDependency(this.securityGroup.node.defaultChild!, ...bootstrapIngress, securityGroup);
+    if (logGroupPolicy) bootstrap.node.addDependency(logGroupPolicy);
     return bootstrap;
   }
 }
@@ -441,6 +557,7 @@ const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
 function validateProps(props: UsersDatabaseProps): void {
   validateInteger('allocatedStorage', props.allocatedStorage, 20, 65536);
+  validateInteger('port', props.port, 1150, 65535);
   if (props.instanceType) {
     validatePattern('instanceType', props.instanceType.toString(), /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
       'must be an instance class and size such as t4g.micro or m7g.large (without the db. prefix, which RDS adds)');
@@ -468,7 +585,11 @@ function validateProps(props: UsersDatabaseProps): void {
     const p = value === undefined || Token.isUnresolved(value) ? undefined : problem(value);
     if (p) throw new PropError(`Invalid ${prop} '${value}': ${p}.`);
   }
-  if ((props.appUsername ?? 'scope_users') === (props.masterUsername ?? 'postgres')) {
+  const createOnly = CREATE_ONLY[props.createOnlySettings ?? DatabaseCreateOnlySettings.ORIGINAL];
+  if (!createOnly) {
+    throw new PropError(`Invalid createOnlySettings '${props.createOnlySettings}': must be one of ${Object.values(DatabaseCreateOnlySettings).map(v => `'${v}'`).join(', ')} (DatabaseCreateOnlySettings).`);
+  }
+  if ((props.appUsername ?? 'scope_users') === (props.masterUsername ?? createOnly.masterUsername)) {
     throw new PropError(`Invalid appUsername '${props.appUsername ?? 'scope_users'}': must differ from masterUsername.`);
   }
   if (props.snapshotIdentifier !== undefined && props.storageEncryptionKey !== undefined) {

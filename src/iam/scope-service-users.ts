@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IServiceAccountRoleProvider, ServiceUser } from './service-user';
 import { PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
@@ -59,6 +60,13 @@ export interface ScopeServiceUsersOptions {
    * @default 'scope'
    */
   readonly namespace?: string;
+
+  /**
+   * Customer managed KMS key for the access-key secrets (changes them in place); whoever reads a
+   * secret (e.g. `scope-credentials`) then also needs kms:Decrypt on it.
+   * @default - the AWS managed key aws/secretsmanager
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Props of ScopeServiceUsers. */
@@ -146,6 +154,7 @@ export class ScopeServiceUsers extends Construct {
         createAccessKey: props.createAccessKeys,
         keySerial: props.keySerial,
         secretFields,
+        encryptionKey: props.encryptionKey,
         role: props.podIdentity ? props.cluster?.serviceAccountRole(namespace, SERVICE_ACCOUNT_NAMES[key]) : undefined,
       });
 

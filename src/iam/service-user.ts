@@ -1,5 +1,6 @@
 import { CfnResource, SecretValue, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../private/nag';
@@ -57,6 +58,12 @@ export interface ServiceUserProps {
    * @default - no role
    */
   readonly role?: iam.IRole;
+
+  /**
+   * Customer managed KMS key for the secret.
+   * @default - the AWS managed key aws/secretsmanager
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -100,6 +107,7 @@ export class ServiceUser extends Construct {
       this.secret = new secretsmanager.Secret(this, 'Secret', {
         description: `Access key of IAM user ${props.userName} as JSON: ${Object.keys(fields).join(', ')}`,
         secretObjectValue: fields,
+        encryptionKey: props.encryptionKey,
       });
       acknowledge(this.secret.node.defaultChild as CfnResource, {
         id: 'AwsSolutions-SMG4',

@@ -14,6 +14,7 @@ import { validateAlarmEmails } from './options';
 import { estimatedMaxConnections, instanceMemoryBytes } from './rds-sizing';
 import { ScopeCluster } from '../cluster';
 import { UsersDatabase } from '../database';
+import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledgeManagedPolicies } from '../private/nag';
 import { defaultEnvName, PropError, validateEnvName } from '../private/validate';
 import { AlarmThresholds, EnvironmentProfile, profileDefaults } from '../profile';
@@ -113,8 +114,9 @@ export interface EnvironmentMonitoringProps extends EnvironmentMonitoringOptions
   readonly queues?: ControlQueues;
 
   /**
-   * Customer managed KMS key that encrypts the alarm topic. CloudWatch must be allowed to use it
-   * (kms:Decrypt, kms:GenerateDataKey*); that is added to the key policy of a key in this app.
+   * Customer managed KMS key that encrypts the alarm topic and the Container Insights log groups.
+   * CloudWatch must be allowed to use it (kms:Decrypt, kms:GenerateDataKey*); that is added to the key
+   * policy of a key in this app. CloudWatch Logs must be allowed too (ScopeEnvironment's environment key is).
    * @default - a new key for the topic (the AWS managed aws/sns key cannot admit CloudWatch)
    */
   readonly encryptionKey?: kms.IKey;
@@ -157,6 +159,8 @@ export class EnvironmentMonitoring extends Construct {
   public readonly envName: string;
 
   private readonly thresholds: AlarmThresholds;
+  private readonly logRetention: logs.RetentionDays;
+  private readonly logKey?: kms.IKey;
   private readonly alarmParts = new Map<cloudwatch.Alarm, { readonly part: Part; readonly name: string }>();
   private readonly extraWidgets = new Map<Part, cloudwatch.IWidget[]>();
 
@@ -166,17 +170,26 @@ export class EnvironmentMonitoring extends Construct {
     this.envName = props.envName ?? defaultEnvName(Stack.of(this).stackName);
     const defaults = profileDefaults(props.profile ?? EnvironmentProfile.DEVELOPMENT);
     this.thresholds = defaults.alarms;
+    this.logRetention = defaults.logRetention;
+    this.logKey = props.encryptionKey;
     validateAlarmEmails('alarmEmails', props.alarmEmails);
     const containerInsights = props.containerInsights ?? defaults.containerInsights;
     if (containerInsights && !props.cluster) {
       throw new PropError('Invalid containerInsights true: Container Insights runs on a cluster; pass cluster (a ScopeCluster) or set containerInsights to false.');
     }
 
-    this.topicKey = props.encryptionKey ?? new kms.Key(this, 'TopicKey', {
-      description: `Encrypts the ${this.envName} Scope alarm topic`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    if (props.encryptionKey) {
+      this.topicKey = props.encryptionKey;
+    } else {
+      const topicKey = new kms.Key(this, 'TopicKey', {
+        description: `Encrypts the ${this.envName} Scope alarm topic`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // Grants only for AWS services (Control Tower CT.KMS.PR.3), as on every key the library creates.
+      denyGrantsExceptForAwsServices(topicKey);
+      this.topicKey = topicKey;
+    }
     // CloudWatch publishes to an encrypted topic only with a customer managed key whose policy
     // admits cloudwatch.amazonaws.com (SNS_KEY_COMPATIBILITY); aws/sns cannot be changed to allow it.
     // No aws:SourceAccount/SourceArn condition: AWS's example statement has none, and a condition
@@ -362,7 +375,10 @@ export class EnvironmentMonitoring extends Construct {
     // The agent creates these log groups with no expiry when they are missing: create them first with a retention.
     const logGroups = ['performance', 'application'].map(kind => new logs.LogGroup(this, `ContainerInsights${kind[0].toUpperCase()}${kind.slice(1)}Logs`, {
       logGroupName: `/aws/containerinsights/${cluster.clusterName}/${kind}`,
-      retention: logs.RetentionDays.ONE_MONTH,
+      // The profile's log retention (a year in PRODUCTION, as CT.CLOUDWATCH.PR.2 asks) and the
+      // environment key, whose policy admits CloudWatch Logs (ScopeEnvironment's encryptionKey).
+      retention: this.logRetention,
+      encryptionKey: this.logKey,
       removalPolicy: RemovalPolicy.DESTROY,
     }));
     const addon = new eksv1.CfnAddon(this, 'ContainerInsights', {

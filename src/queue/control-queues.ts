@@ -1,5 +1,6 @@
 import { CfnResource, Duration, Stack, ArnFormat, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, nagValue } from '../private/nag';
@@ -31,6 +32,14 @@ export interface ControlQueuesOptions {
    * @default false
    */
   readonly allowDeleteQueue?: boolean;
+
+  /**
+   * Customer managed KMS key for the pre-created queues (changes them in place); the control
+   * service then also gets kms:GenerateDataKey and kms:Decrypt on it. Queues the control service
+   * creates itself get whatever it asks for (SQS managed encryption unless it sets a key).
+   * @default - SQS managed encryption (SSE-SQS)
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Props of ControlQueues. */
@@ -81,6 +90,7 @@ export class ControlQueues extends Construct {
   /** Environment name this namespace belongs to. */
   public readonly envName: string;
   private readonly allowDeleteQueue: boolean;
+  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: ControlQueuesProps = {}) {
     super(scope, id);
@@ -88,6 +98,7 @@ export class ControlQueues extends Construct {
     this.envName = props.envName ?? defaultEnvName(Stack.of(this).stackName);
     this.queuePrefix = props.queuePrefix ?? `${this.envName}_control_`;
     this.allowDeleteQueue = props.allowDeleteQueue ?? false;
+    this.encryptionKey = props.encryptionKey;
     validatePattern('queuePrefix', this.queuePrefix, /^[A-Za-z0-9_-]{1,70}$/,
       'SQS queue names use only A-Z, a-z, 0-9, _ and -; the prefix may be 1 to 70 characters so that queue names stay within 80');
     validateInteger('maxReceiveCount', props.maxReceiveCount, 1, 1000);
@@ -105,6 +116,10 @@ export class ControlQueues extends Construct {
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     const actions = this.allowDeleteQueue ? [...CONTROL_QUEUE_ACTIONS, 'sqs:DeleteQueue'] : CONTROL_QUEUE_ACTIONS;
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.queueArnPattern] });
+    if (this.encryptionKey && this.queues.length > 0) {
+      // Sending to and receiving from a queue encrypted with a customer managed key (SQS developer guide, "Key management").
+      this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    }
     // cdk-nag IAM5: the name-prefix wildcard is the design (the control service creates its queues at run time).
     const principal: unknown = grantee.grantPrincipal;
     if (Construct.isConstruct(principal)) {
@@ -125,7 +140,9 @@ export class ControlQueues extends Construct {
     if (queueName.length + '_dlq'.length > 80) {
       throw new PropError(`Invalid queues[${index}] '${name}': '${queueName}_dlq' is longer than the 80 characters SQS allows.`);
     }
-    const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
+    const common: sqs.QueueProps = this.encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.encryptionKey, enforceSSL: true }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
     const deadLetterQueue = new sqs.Queue(this, `${name}Dlq`, { ...common, queueName: `${queueName}_dlq`, retentionPeriod: Duration.days(14) });
     acknowledge(deadLetterQueue.node.defaultChild as CfnResource, {
       id: 'AwsSolutions-SQS3',

@@ -52,10 +52,17 @@ export interface ReportStoreOptions {
   readonly versioned?: boolean;
 
   /**
-   * Delete report objects this long after they were written. Whole days, at least 1.
+   * Delete report objects this long after they were written (the reports retention). Whole days, at least 1.
    * @default - reports are kept
    */
   readonly reportExpiration?: Duration;
+
+  /**
+   * With `versioned`: delete old (overwritten or deleted) versions of report objects this long
+   * after they became old. Whole days, at least 1.
+   * @default Duration.days(35) (as long as the table's point-in-time recovery window)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
 
   /**
    * Customer managed KMS key for the table and the bucket.
@@ -220,13 +227,25 @@ export class ReportStore extends Construct {
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? `${this.envName}-reports/` : undefined,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: props.versioned ?? false,
-      lifecycleRules: props.reportExpiration
-        ? [{ expiration: props.reportExpiration, noncurrentVersionExpiration: props.versioned ? props.reportExpiration : undefined }]
-        : undefined,
+      lifecycleRules: lifecycleRules(props),
       removalPolicy,
       autoDeleteObjects: destroy,
     });
   }
+}
+
+/**
+ * Lifecycle of the report bodies (all rules change the bucket in place): incomplete multipart
+ * uploads are aborted after 7 days (their parts are billed but invisible), old versions expire
+ * after `noncurrentVersionExpiration` when versioned, and reports after `reportExpiration` if given.
+ */
+function lifecycleRules(props: ReportStoreOptions): s3.LifecycleRule[] {
+  const rules: s3.LifecycleRule[] = [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }];
+  if (props.versioned) {
+    rules.push({ id: 'expire-old-versions', noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(35) });
+  }
+  if (props.reportExpiration) rules.push({ id: 'expire-reports', expiration: props.reportExpiration });
+  return rules;
 }
 
 function validateProps(props: ReportStoreProps): void {
@@ -240,13 +259,15 @@ function validateProps(props: ReportStoreProps): void {
     }
     validateInteger(prop, value, 1, 40000);
   }
-  if (props.reportExpiration !== undefined) {
-    validateInteger('reportExpiration (days)', props.reportExpiration.toDays({ integral: false }), 1);
+  for (const [prop, value] of [['reportExpiration', props.reportExpiration], ['noncurrentVersionExpiration', props.noncurrentVersionExpiration]] as const) {
+    if (value !== undefined) validateInteger(`${prop} (days)`, value.toDays({ integral: false }), 1);
   }
   if (props.table && (props.tableName || props.billing || props.pointInTimeRecovery !== undefined)) {
     throw new PropError('Invalid table: an existing table was given, so tableName, billing and pointInTimeRecovery cannot be set.');
   }
-  if (props.bucket && (props.bucketName || props.versioned !== undefined || props.reportExpiration || props.serverAccessLogsBucket)) {
-    throw new PropError('Invalid bucket: an existing bucket was given, so bucketName, versioned, reportExpiration and serverAccessLogsBucket cannot be set.');
+  if (props.bucket && (props.bucketName || props.versioned !== undefined || props.reportExpiration || props.noncurrentVersionExpiration
+    || props.serverAccessLogsBucket)) {
+    throw new PropError('Invalid bucket: an existing bucket was given, so bucketName, versioned, reportExpiration, noncurrentVersionExpiration '
+      + 'and serverAccessLogsBucket cannot be set.');
   }
 }

@@ -110,11 +110,27 @@ describe('ScopeCluster defaults', () => {
     template.resourceCountIs('Custom::LogRetention', 0);
   });
 
-  test('EKS Pod Identity agent add-on, installed once the nodes exist', () => {
-    template.hasResource('AWS::EKS::Addon', {
-      Properties: { AddonName: 'eks-pod-identity-agent' },
-      DependsOn: Match.arrayWith([logicalIdOf(template, 'AWS::EKS::Nodegroup')]),
+  test('EKS Pod Identity agent add-on, created with the cluster (it needs no nodes)', () => {
+    const agent = Object.values(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'eks-pod-identity-agent' } }))[0] as any;
+    expect(agent.DependsOn ?? []).not.toContain(logicalIdOf(template, 'AWS::EKS::Nodegroup'));
+  });
+
+  test('managed vpc-cni add-on: takes over the self-managed aws-node (OVERWRITE), kept if it leaves the template', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'vpc-cni',
+      ResolveConflicts: 'OVERWRITE',
+      PreserveOnDelete: true,
+      // No prefix delegation by default: EKS's default configuration.
+      ConfigurationValues: Match.absent(),
     });
+  });
+
+  test('node group update config: one node at a time', () => {
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { UpdateConfig: { MaxUnavailable: 1 }, CapacityType: 'ON_DEMAND' });
+  });
+
+  test('no prefix delegation: the launch template has no user data (nodeadm\'s own max pods)', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { UserData: Match.absent() } });
   });
 
   test('kubeconfig command output and field', () => {
@@ -140,6 +156,33 @@ describe('ScopeCluster options', () => {
   test('Graviton instance type gets the AL2023 ARM AMI', () => {
     const { template } = build({ instanceType: new ec2.InstanceType('m7g.large') });
     template.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_ARM_64_STANDARD', InstanceTypes: ['m7g.large'] });
+  });
+
+  test('Spot capacity with several Graviton types', () => {
+    const { template } = build({ capacityType: eks.CapacityType.SPOT, instanceTypes: ['t4g.medium', 'm6g.medium'].map(t => new ec2.InstanceType(t)) });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      CapacityType: 'SPOT', AmiType: 'AL2023_ARM_64_STANDARD', InstanceTypes: ['t4g.medium', 'm6g.medium'],
+    });
+  });
+
+  test('prefixDelegation: vpc-cni add-on enables it, nodes get max pods (and kubeReserved) that follow it', () => {
+    const { template } = build({ prefixDelegation: true });
+    template.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'vpc-cni',
+      ConfigurationValues: JSON.stringify({ env: { ENABLE_PREFIX_DELEGATION: 'true' } }),
+      ResolveConflicts: 'OVERWRITE',
+    });
+    const lt = Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0] as any;
+    const userData: string = lt.Properties.LaunchTemplateData.UserData['Fn::Base64'];
+    // A MIME part that managed node groups merge with their own NodeConfig (no AMI ID in the template).
+    expect(userData).toMatch(/^Content-Type: multipart\/mixed; boundary=/);
+    expect(userData).toContain('Content-Type: application/node.eks.aws');
+    expect(userData).toContain('kind: NodeConfig');
+    const expression = /maxPodsExpression: "(.*)"/.exec(userData)![1];
+    // The expression is the max-pods-calculator rule: ENIs x (IPs - 1) x 16 + 2, at most 110.
+    const evaluate = (enis: number, ips: number) => Function('default_enis', 'ips_per_eni', `return ${expression};`)(enis, ips);
+    expect(evaluate(2, 4)).toBe(98); // t3a.small, m6g.medium
+    expect(evaluate(3, 6)).toBe(110); // t4g.medium
   });
 
   test('adminRoles and adminPrincipalArns get cluster-admin access entries; the first role goes into the kubeconfig command', () => {
@@ -383,10 +426,26 @@ describe('ScopeCluster frontend endpoint', () => {
     });
     const [assocId, association] = Object.entries(assoc)[0] as [string, any];
     const roleId = association.Properties.RoleArn['Fn::GetAtt'][0];
-    expect(chart.DependsOn).toEqual(expect.arrayContaining([assocId, roleId, logicalIdOf(template, 'AWS::EKS::Nodegroup'), logicalIdOf(template, 'AWS::EKS::Addon')]));
+    const agentId = Object.keys(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'eks-pod-identity-agent' } }))[0];
+    expect(chart.DependsOn).toEqual(expect.arrayContaining([assocId, roleId, agentId]));
+    // Two replicas by default, spread over nodes, at most one evicted at a time.
+    expect(values).toMatchObject({
+      replicaCount: 2,
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' }],
+      podDisruptionBudget: { maxUnavailable: 1 },
+    });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [{ Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } }] },
     });
+  });
+
+  test('controllerReplicas 1: one controller, no spread constraint, no PodDisruptionBudget', () => {
+    const { template } = build({ frontend: { controllerReplicas: 1 } });
+    const chart = Object.values(template.findResources('Custom::AWSCDK-EKS-HelmChart'))[0] as any;
+    const values = JSON.parse(flatten(chart.Properties.Values));
+    expect(values.replicaCount).toBe(1);
+    expect(values.topologySpreadConstraints).toBeUndefined();
+    expect(values.podDisruptionBudget).toBeUndefined();
   });
 
   test('controller policy is limited to what TargetGroupBinding uses', () => {
@@ -458,8 +517,12 @@ describe('ScopeCluster helloWorld', () => {
     expect(deployment.object.spec.replicas).toBe(1);
     const [container] = deployment.object.spec.template.spec.containers;
     expect(container).toMatchObject({
-      image: 'peterbourgon/helloworld:1.0.0',
+      // Multi-arch, no anonymous pull limits, pinned by tag and digest.
+      image: expect.stringMatching(/^registry\.k8s\.io\/e2e-test-images\/agnhost:2\.56@sha256:[0-9a-f]{64}$/),
+      args: ['netexec', '--http-port=80', '--udp-port=-1'],
       ports: [{ containerPort: 80 }],
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+      readinessProbe: { httpGet: { path: '/', port: 80 } },
       livenessProbe: { httpGet: { path: '/', port: 80 } },
     });
     const service = deployment.objects.find(o => o.kind === 'Service');
@@ -496,6 +559,24 @@ describe('ScopeCluster bad input', () => {
   test('instance type that does not parse', () => {
     expect(() => build({ instanceType: new ec2.InstanceType('banana') }))
       .toThrow("Invalid instanceType 'banana': must be an EC2 instance type such as m7i.large or m7g.large");
+  });
+
+  test('instanceType and instanceTypes together, none, or of two architectures', () => {
+    expect(() => build({ instanceType: new ec2.InstanceType('m7i.large'), instanceTypes: [new ec2.InstanceType('m7i.large')] }))
+      .toThrow('Invalid instanceType/instanceTypes: give one of them');
+    expect(() => build({ instanceTypes: [] })).toThrow('Invalid instanceTypes []: give at least one EC2 instance type');
+    expect(() => build({ instanceTypes: [new ec2.InstanceType('t4g.medium'), new ec2.InstanceType('t3a.medium')] }))
+      .toThrow('Invalid instanceTypes [t4g.medium, t3a.medium]: all must have one architecture (one AMI per node group)');
+  });
+
+  test('an instance type the capacity table does not know still works', () => {
+    const { template } = build({ instanceType: new ec2.InstanceType('r7g.xlarge'), prefixDelegation: true });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { InstanceTypes: ['r7g.xlarge'], AmiType: 'AL2023_ARM_64_STANDARD' });
+  });
+
+  test.each([0, 11, 1.5])('frontend.controllerReplicas %p', (controllerReplicas) => {
+    expect(() => build({ frontend: { controllerReplicas } }))
+      .toThrow(`Invalid frontend.controllerReplicas ${controllerReplicas}: must be a whole number from 1 to 10.`);
   });
 
   test('version the bundled kubectl layers do not cover', () => {

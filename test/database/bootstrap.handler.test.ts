@@ -357,6 +357,25 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
       expect(left).toEqual({ db: 1, role: 1 });
     });
 
+    test('the PostgreSQL export log group gets its retention and key when LogGroupName is set, and only then', async () => {
+      const calls: unknown[][] = [];
+      const logGroups = { ensure: async (...args: unknown[]) => { calls.push(args); } };
+      const first = names();
+      await onEvent(event('Create', { DatabaseName: first.databaseName, AppUsername: first.appUsername }),
+        store({ username: first.appUsername, password: 'pw' }).s, { ssl: false }, logGroups);
+      expect(calls).toEqual([]);
+
+      const second = names();
+      await onEvent(event('Create', {
+        DatabaseName: second.databaseName,
+        AppUsername: second.appUsername,
+        LogGroupName: '/aws/rds/instance/db-1/postgresql',
+        LogRetentionDays: '365',
+        LogKmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/k',
+      }), store({ username: second.appUsername, password: 'pw' }).s, { ssl: false }, logGroups);
+      expect(calls).toEqual([['/aws/rds/instance/db-1/postgresql', 365, 'arn:aws:kms:eu-west-1:222222222222:key/k']]);
+    });
+
     test('an app secret without a password fails with a clear message', async () => {
       const { databaseName, appUsername } = names();
       const { s } = store({ username: appUsername });

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { UsersDatabase, UsersDatabaseProps } from '../../src/database';
+import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseProps } from '../../src/database';
 
 interface Built { stack: Stack; vpc: ec2.Vpc; db: UsersDatabase; template: () => Template }
 
@@ -184,6 +184,62 @@ describe('UsersDatabase', () => {
     t.resourceCountIs('Custom::UsersDatabaseBootstrap', 1);
   });
 
+  test('create-only settings: ORIGINAL (default) is postgres / 5432 / aws/rds; HARDENED is scope_admin / 5433 / storageEncryptionKey', () => {
+    const original = build().template();
+    original.hasResourceProperties('AWS::RDS::DBInstance', { MasterUsername: 'postgres', Port: '5432', StorageEncrypted: true, KmsKeyId: Match.absent() });
+
+    const { stack, vpc } = build();
+    const key = new kms.Key(stack, 'Key');
+    const hardened = new UsersDatabase(stack, 'Db2', { vpc, createOnlySettings: DatabaseCreateOnlySettings.HARDENED, storageEncryptionKey: key });
+    hardened.allowFrom(ec2.Peer.securityGroupId('sg-12345678'), 'app');
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      MasterUsername: 'scope_admin', Port: '5433', StorageEncrypted: true, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+    });
+    // The security group, the bootstrap and the URL follow the port (the instance's endpoint port).
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      SourceSecurityGroupId: 'sg-12345678', FromPort: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Db2Instance'), 'Endpoint.Port'] },
+    });
+    // Explicit props win over either set.
+    build({ createOnlySettings: DatabaseCreateOnlySettings.HARDENED, masterUsername: 'owner', port: 6543 }).template()
+      .hasResourceProperties('AWS::RDS::DBInstance', { MasterUsername: 'owner', Port: '6543' });
+  });
+
+  test('encryptionKey: secrets and the bootstrap log group (kept logRetention); storage stays on aws/rds', () => {
+    const { stack, vpc } = build();
+    const key = new kms.Key(stack, 'Key');
+    new UsersDatabase(stack, 'Db2', { vpc, encryptionKey: key, logRetention: 30 });
+    const t = Template.fromStack(stack);
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+    t.hasResourceProperties('AWS::RDS::DBInstance', { MasterUsername: 'postgres', KmsKeyId: Match.absent() });
+    const secrets = Object.entries<any>(t.findResources('AWS::SecretsManager::Secret')).filter(([id]) => id.includes('Db2'));
+    expect(secrets).toHaveLength(2);
+    for (const [, secret] of secrets) expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn, RetentionInDays: 30 });
+    // The bootstrap writes the app secret: it needs a data key from the key.
+    const statements = Object.values<any>(t.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } });
+  });
+
+  test('logExports: postgresql and upgrade logs to CloudWatch; the bootstrap sets retention and key on exactly that log group', () => {
+    const { stack, vpc } = build();
+    const key = new kms.Key(stack, 'Key');
+    new UsersDatabase(stack, 'Db2', { vpc, logExports: true, encryptionKey: key });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::RDS::DBInstance', { EnableCloudwatchLogsExports: ['postgresql', 'upgrade'] });
+    const logGroupName = { 'Fn::Join': ['', ['/aws/rds/instance/', { Ref: Match.stringLikeRegexp('^Db2Instance') }, '/postgresql']] };
+    t.hasResourceProperties('Custom::UsersDatabaseBootstrap', {
+      LogGroupName: logGroupName, LogRetentionDays: 365, LogKmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+    });
+    const statements = Object.values<any>(t.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    const logs = statements.find(st => JSON.stringify(st.Action).includes('logs:PutRetentionPolicy'));
+    expect(logs.Action).toEqual(['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey']);
+    expect(JSON.stringify(logs.Resource)).toMatch(/log-group:\/aws\/rds\/instance\/".*"\/postgresql"/);
+    // Off by default: no exports, no log group properties.
+    build().template().hasResourceProperties('Custom::UsersDatabaseBootstrap', { LogGroupName: Match.absent() });
+    build().template().hasResourceProperties('AWS::RDS::DBInstance', { EnableCloudwatchLogsExports: Match.absent() });
+  });
+
   test('customer KMS key for storage and Performance Insights; enhanced monitoring', () => {
     const { stack, vpc } = build();
     const key = new kms.Key(stack, 'Key');
@@ -237,7 +293,8 @@ describe('UsersDatabase', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^DbBootstrapFunctionServiceRole') }],
       PolicyDocument: {
         Statement: [
-          { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: 'DbInstanceSecretAttachmentCDEAF4EB' } },
+          // The master secret itself (same ARN as its attachment), so the function does not wait for the instance.
+          { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^S?DbInstanceSecret[0-9A-F]{8}') } },
           { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: APP_SECRET } },
           { Action: 'secretsmanager:PutSecretValue', Effect: 'Allow', Resource: { Ref: APP_SECRET } },
         ],

@@ -33,11 +33,16 @@ describe('DEVELOPMENT profile defaults', () => {
     dev.template.resourceCountIs('AWS::EC2::Subnet', 4);
   });
 
-  test('2 nodes: min = max = desired', () => {
+  test('2 Graviton Spot nodes (several 4 GiB types), min = max = desired, prefix delegation, 1 controller', () => {
     dev.template.hasResourceProperties('AWS::EKS::Nodegroup', {
       ScalingConfig: { MinSize: 2, MaxSize: 2, DesiredSize: 2 },
-      InstanceTypes: ['t3a.small'],
+      InstanceTypes: ['t4g.medium', 'm6g.medium', 'm7g.medium'],
+      CapacityType: 'SPOT',
+      AmiType: 'AL2023_ARM_64_STANDARD',
     });
+    dev.template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', ConfigurationValues: Match.stringLikeRegexp('"ENABLE_PREFIX_DELEGATION":"true"') });
+    const chart = onlyResource(dev.template, 'Custom::AWSCDK-EKS-HelmChart');
+    expect(JSON.stringify(chart.Properties.Values)).toContain('\\"replicaCount\\":1');
   });
 
   test('cluster on the default Kubernetes version, upgraded by EKS at the end of standard support (never billed for extended support)', () => {
@@ -79,8 +84,13 @@ describe('PRODUCTION profile defaults', () => {
     prod.template.resourceCountIs('AWS::EC2::Subnet', 6);
   });
 
-  test('3 nodes: min = max = desired', () => {
-    prod.template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 3, MaxSize: 3, DesiredSize: 3 } });
+  test('3 on-demand nodes: min = max = desired, no prefix delegation, 2 controllers', () => {
+    prod.template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      ScalingConfig: { MinSize: 3, MaxSize: 3, DesiredSize: 3 }, InstanceTypes: ['m7i.large'], CapacityType: 'ON_DEMAND',
+    });
+    prod.template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', ConfigurationValues: Match.absent() });
+    const chart = onlyResource(prod.template, 'Custom::AWSCDK-EKS-HelmChart');
+    expect(JSON.stringify(chart.Properties.Values)).toContain('\\"replicaCount\\":2');
   });
 
   test('cluster stays on its version past standard support (extended support) until upgraded', () => {
@@ -99,10 +109,28 @@ describe('PRODUCTION profile defaults', () => {
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
-    const bucket = onlyResource(prod.template, 'AWS::S3::Bucket');
+    const buckets = prod.template.findResources('AWS::S3::Bucket');
+    const bucket = Object.entries<any>(buckets).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     prod.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  test('hardening defaults: environment key, database monitoring, IAM authentication and log exports, access logs', () => {
+    const keys = Object.keys(prod.template.findResources('AWS::KMS::Key'));
+    expect(keys).toEqual(expect.arrayContaining([expect.stringMatching(/^prodEncryptionKey/)]));
+    const db = onlyResource(prod.template, 'AWS::RDS::DBInstance');
+    expect(db.Properties).toMatchObject({
+      MonitoringInterval: 60,
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      // Not HARDENED: the create-only settings of earlier releases.
+      MasterUsername: 'postgres',
+      Port: '5432',
+    });
+    expect(db.Properties.KmsKeyId).toBeUndefined();
+    const bucket = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /ReportsBucket/.test(id))![1];
+    expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^prodAccessLogsBucket/) }, LogFilePrefix: 'prod-reports/' });
   });
 
   test('zone retained', () => {
@@ -123,6 +151,9 @@ describe('props win over the profile', () => {
   test('explicit values are used', () => {
     expect(environment.envName).toBe('staging');
     template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 5, MaxSize: 5, DesiredSize: 5 }, InstanceTypes: ['m7i.xlarge'] });
+    // An instanceType given replaces DEVELOPMENT's list of Spot types; the capacity type stays the profile's.
+    synth({ cluster: { instanceType: new ec2.InstanceType('m7g.large') } }, 'typed').template
+      .hasResourceProperties('AWS::EKS::Nodegroup', { InstanceTypes: ['m7g.large'], CapacityType: 'SPOT' });
     template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: false, BackupRetentionPeriod: 14 });
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'staging_reports', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } });
     expect(environment.queues.queuePrefix).toBe('stg_ctl_');

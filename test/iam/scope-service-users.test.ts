@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CONTROL_QUEUE_ACTIONS, ControlQueues, IServiceAccountRoleProvider, ReportStore, ScopeCluster, ScopeServiceUsers, ScopeServiceUsersProps } from '../../src';
 
@@ -270,4 +271,18 @@ describe('bad input', () => {
   test('a 64-character user name is accepted', () => {
     expect(() => build({ userNames: { writer: 'w'.repeat(64) } })).not.toThrow();
   });
+});
+
+test('with encryptionKey the three access-key secrets are encrypted with it (in place)', () => {
+  const stack = new Stack(new App(), 'Keyed', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const key = new kms.Key(stack, 'Key');
+  new ScopeServiceUsers(stack, 'Users', {
+    reports: new ReportStore(stack, 'Reports', { envName: 'prod' }),
+    queues: new ControlQueues(stack, 'Queues', { envName: 'prod' }),
+    encryptionKey: key,
+  });
+  const secrets = Object.values<any>(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret'));
+  expect(secrets).toHaveLength(3);
+  for (const secret of secrets) expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+  expect(Object.values<any>(build().template.findResources('AWS::SecretsManager::Secret')).map(s => s.Properties.KmsKeyId)).toEqual([undefined, undefined, undefined]);
 });

@@ -216,11 +216,13 @@ describe('profiles', () => {
       Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' },
     });
     expect(JSON.stringify(json.Resources[role].Properties.ManagedPolicyArns)).toContain(':iam::aws:policy/CloudWatchAgentServerPolicy');
-    // The log groups the agent would otherwise create without expiry exist first, with a retention.
+    // The log groups the agent would otherwise create without expiry exist first, with the profile's
+    // retention (PRODUCTION: a year, as Control Tower's CT.CLOUDWATCH.PR.2 asks) and the environment key.
     const groups = Object.entries<any>(json.Resources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup' && JSON.stringify(r.Properties.LogGroupName ?? '').includes('/aws/containerinsights/'));
     expect(groups).toHaveLength(2);
     for (const [id, group] of groups) {
-      expect(group.Properties.RetentionInDays).toBe(30);
+      expect(group.Properties.RetentionInDays).toBe(365);
+      expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/EncryptionKey/), 'Arn'] });
       expect(addon.DependsOn).toContain(id);
     }
   });

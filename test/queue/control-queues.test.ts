@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { CONTROL_QUEUE_ACTIONS, ControlQueues, ControlQueuesProps } from '../../src';
 
 function build(props: ControlQueuesProps = {}) {
@@ -77,4 +78,27 @@ describe('bad input', () => {
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
+});
+
+test('with encryptionKey, pre-created queues use it and the control service may use it for them (data keys, decrypt)', () => {
+  const keyed = (() => {
+    const s = new Stack(new App(), 'Keyed', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const key = new kms.Key(s, 'Key');
+    const q = new ControlQueues(s, 'Queues', { envName: 'prod', queues: ['events'], encryptionKey: key });
+    q.grantReadWrite(new iam.Role(s, 'Control', { assumedBy: new iam.AccountRootPrincipal() }));
+    return Template.fromStack(s);
+  })();
+  const queuesOf = keyed.findResources('AWS::SQS::Queue');
+  expect(Object.keys(queuesOf)).toHaveLength(2);
+  for (const q of Object.values<any>(queuesOf)) {
+    expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+    expect(q.Properties.SqsManagedSseEnabled).toBeUndefined();
+  }
+  const statements = Object.values<any>(keyed.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+  expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } });
+  // Without pre-created queues the key is not used, and no KMS right is granted.
+  const s2 = new Stack(new App(), 'NoQueues');
+  const q2 = new ControlQueues(s2, 'Queues', { envName: 'prod', encryptionKey: new kms.Key(s2, 'Key') });
+  q2.grantReadWrite(new iam.Role(s2, 'Control', { assumedBy: new iam.AccountRootPrincipal() }));
+  expect(JSON.stringify(Template.fromStack(s2).findResources('AWS::IAM::Policy'))).not.toContain('kms:');
 });

@@ -15,8 +15,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  AliasType, ControlQueues, EmailSender, EnvironmentDns, EnvironmentProfile, FrontendEndpoint, ReportStore, ScopeCluster,
-  ScopeEnvironment, ScopeEnvironmentProps, ScopeServiceUsers, UsersDatabase,
+  AliasType, ControlQueues, DatabaseCreateOnlySettings, EmailSender, EnvironmentKey, EnvironmentDns, EnvironmentProfile, FrontendEndpoint,
+  ReportStore, ScopeCluster, ScopeEnvironment, ScopeEnvironmentProps, ScopeServiceUsers, UsersDatabase,
 } from '../../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -45,6 +45,12 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['vpcFlowLogs with a given vpc', 'vpcFlowLogs', env(s => new ScopeEnvironment(s, 'dev', { vpc: new ec2.Vpc(s, 'Vpc'), vpcFlowLogs: true }))],
   ['alarm email that is no address', 'monitoring.alarmEmails[1]', environment({ monitoring: { alarmEmails: ['ops@example.com', 'ops'] } })],
   ['tag key reserved for AWS', 'tags', environment({ tags: { 'aws:team': 'x' } })],
+  ['a HARDENED database without a customer managed key (DEVELOPMENT)', 'database.createOnlySettings',
+    environment({ database: { createOnlySettings: DatabaseCreateOnlySettings.HARDENED } })],
+  ['encryptionKey that is no EnvironmentKey (JavaScript caller)', 'encryptionKey', environment({ encryptionKey: {} as EnvironmentKey })],
+  ['database port out of range', 'port', environment({ database: { port: 80 } })],
+  ['createOnlySettings that is no DatabaseCreateOnlySettings (JavaScript caller)', 'createOnlySettings',
+    environment({ database: { createOnlySettings: 'new' as DatabaseCreateOnlySettings } })],
   ['empty tag key', 'tags', environment({ tags: { '': 'x' } })],
   ['tag with characters AWS refuses', 'tags', environment({ tags: { team: 'a;b' } })],
   ['the same envName twice in one stack', 'envName', env(s => {
@@ -164,6 +170,13 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
     zoneName: 'dev.example.com', zone: route53.HostedZone.fromHostedZoneAttributes(s, 'Z', { hostedZoneId: 'Z1', zoneName: 'prod.example.com' }),
   })],
   ['an existing zone imported without its name', 'zone', s => new EnvironmentDns(s, 'Dns', { zoneName: 'dev.example.com', zone: route53.HostedZone.fromHostedZoneId(s, 'Z', 'Z1') })],
+  // ---- gitOps ------------------------------------------------------------------------------------
+  ['scp-like git URL Flux cannot clone', 'gitOps.repository', environment({ gitOps: { repository: 'git@github.com:example/app.git' } })],
+  ['ssh:// repository without credentials', 'gitOps.repository', environment({ gitOps: { repository: 'ssh://git@github.com/example/app' } })],
+  ['git branch name with ..', 'gitOps.branch', environment({ gitOps: { repository: 'https://github.com/example/app', branch: 'a..b' } })],
+  ['sync path outside the repository', 'gitOps.path', environment({ gitOps: { repository: 'https://github.com/example/app', path: '../x' } })],
+  ['sync interval under 10 seconds', 'gitOps.interval', environment({ gitOps: { repository: 'https://github.com/example/app', interval: Duration.seconds(1) } })],
+  ['helloWorld together with gitOps', 'cluster.helloWorld', environment({ cluster: { helloWorld: true }, gitOps: { repository: 'https://github.com/example/app' } })],
 ];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

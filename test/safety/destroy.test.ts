@@ -92,10 +92,12 @@ describe('PRODUCTION: every data store is kept or snapshotted', () => {
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
-  test('bucket: retained, versioned, never emptied by the stack', () => {
-    const bucket = only('AWS::S3::Bucket');
-    expect([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
-    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  test('buckets: reports retained and versioned, access logs retained, never emptied by the stack', () => {
+    const buckets = resourcesOfType(prod, 'AWS::S3::Bucket');
+    expect(buckets.map(([id]) => id).sort()).toEqual([expect.stringMatching(/AccessLogsBucket/), expect.stringMatching(/ReportsBucket/)]);
+    for (const [, bucket] of buckets) expect([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    const [[, reports]] = buckets.filter(([id]) => /ReportsBucket/.test(id));
+    expect(reports.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(resourcesOfType(prod, 'Custom::S3AutoDeleteObjects')).toEqual([]);
   });
 

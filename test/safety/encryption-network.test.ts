@@ -22,6 +22,11 @@ const TEMPLATES: Array<[string, any]> = [
 ];
 
 const refTo = (id: string) => ({ Ref: id });
+
+/** Logical ID of the environment's customer managed key, if the template has one. */
+function environmentKeyId(template: any): string | undefined {
+  return resourcesOfType(template, 'AWS::KMS::Key').map(([id]) => id).find(id => /EncryptionKey/.test(id));
+}
 const json = (value: unknown) => JSON.stringify(value);
 
 /** The TLS-only statement aws-cdk-lib's enforceSSL writes: deny every action when aws:SecureTransport is false. */
@@ -40,11 +45,16 @@ describe.each(TEMPLATES)('%s', (_, template) => {
       for (const [, db] of dbs) expect(db.Properties.StorageEncrypted).toBe(true);
     });
 
-    test('the table is encrypted with the AWS owned key (ReportStore\'s default)', () => {
+    test('the table is encrypted: the environment key in PRODUCTION, the AWS owned key in DEVELOPMENT', () => {
       // DynamoDB always encrypts at rest; SSEEnabled false (or absent) selects the AWS owned key, true a KMS key.
       const tables = resources('AWS::DynamoDB::Table');
       expect(tables).toHaveLength(1);
-      for (const [, table] of tables) expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: false });
+      const key = environmentKeyId(template);
+      for (const [, table] of tables) {
+        expect(table.Properties.SSESpecification).toEqual(key
+          ? { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } }
+          : { SSEEnabled: false });
+      }
     });
 
     test('every bucket has default encryption', () => {
@@ -87,6 +97,84 @@ describe.each(TEMPLATES)('%s', (_, template) => {
         for (const device of devices) expect(device.Ebs.Encrypted).toBe(true);
       }
     });
+  });
+
+  describe('the environment key (PRODUCTION default; none in DEVELOPMENT)', () => {
+    const key = environmentKeyId(template);
+    const keyArn = key && json({ 'Fn::GetAtt': [key, 'Arn'] });
+
+    test('exists in PRODUCTION only, rotates yearly and waits 30 days before deletion', () => {
+      if (_ === 'DEVELOPMENT') {
+        expect(key).toBeUndefined();
+        return;
+      }
+      expect(key).toBeDefined();
+      expect(template.Resources[key!].Properties).toMatchObject({ EnableKeyRotation: true, PendingWindowInDays: 30 });
+      expect(template.Resources[key!].DeletionPolicy).toBe('Retain');
+    });
+
+    test('encrypts the reports bucket (with an S3 Bucket Key), queues, log groups and every secret', () => {
+      if (!key) return;
+      const [[, reports]] = resources('AWS::S3::Bucket').filter(([id]) => /ReportsBucket/.test(id));
+      expect(reports.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: JSON.parse(keyArn!) } },
+      ]);
+      for (const [id, queue] of resources('AWS::SQS::Queue')) expect({ id, key: json(queue.Properties.KmsMasterKeyId) }).toEqual({ id, key: keyArn });
+      const logGroups = resources('AWS::Logs::LogGroup');
+      expect(logGroups.length).toBeGreaterThanOrEqual(2);
+      for (const [id, group] of logGroups) expect({ id, key: json(group.Properties.KmsKeyId) }).toEqual({ id, key: keyArn });
+      const secrets = resources('AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(5);
+      for (const [id, secret] of secrets) expect({ id, key: json(secret.Properties.KmsKeyId) }).toEqual({ id, key: keyArn });
+    });
+
+    test('key policy: CloudWatch Logs only for log groups of this account and region; grants only for AWS services', () => {
+      if (!key) return;
+      const statements: any[] = template.Resources[key].Properties.KeyPolicy.Statement;
+      const logs = statements.find(s => s.Sid === 'CloudWatchLogsOfThisAccount');
+      expect(logs).toEqual({
+        Sid: 'CloudWatchLogsOfThisAccount',
+        Effect: 'Allow',
+        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:222222222222:log-group:*']] } } },
+      });
+      // The only service principals: CloudWatch Logs (above) and CloudWatch alarms publishing to the encrypted alarm topic.
+      expect(statements.filter(s => s.Principal?.Service).map(s => [s.Sid, s.Principal.Service])).toEqual([
+        ['CloudWatchLogsOfThisAccount', 'logs.eu-west-1.amazonaws.com'],
+        ['AllowCloudWatchAlarmsToPublish', 'cloudwatch.amazonaws.com'],
+      ]);
+    });
+  });
+
+  test('every log group has a retention: at least 365 days in PRODUCTION (CT.CLOUDWATCH.PR.2), 30 in DEVELOPMENT', () => {
+    const groups = resources('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(1);
+    for (const [id, group] of groups) {
+      expect({ id, days: group.Properties.RetentionInDays }).toEqual({ id, days: _ === 'DEVELOPMENT' ? 30 : 365 });
+    }
+    // The exported PostgreSQL log group is made by the bootstrap with the same retention (PRODUCTION).
+    const [[, bootstrap]] = resources('Custom::UsersDatabaseBootstrap');
+    expect(bootstrap.Properties.LogRetentionDays).toBe(_ === 'DEVELOPMENT' ? undefined : 365);
+  });
+
+  test('every KMS key denies kms:CreateGrant unless an AWS service asks for its own resource (CT.KMS.PR.3)', () => {
+    const keys = resources('AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThanOrEqual(1);
+    for (const [id, key] of keys) {
+      expect({ id, deny: key.Properties.KeyPolicy.Statement.find((s: any) => s.Effect === 'Deny') }).toEqual({
+        id,
+        deny: {
+          Sid: 'GrantsOnlyForAwsServices',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        },
+      });
+    }
   });
 
   describe('TLS only', () => {

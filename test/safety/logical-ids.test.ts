@@ -6,12 +6,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DEV_ENV, DEV_PROPS, environmentTemplate, PROD_PROPS } from './environments';
-import { ScopeEnvironmentProps } from '../../src';
+import { DatabaseCreateOnlySettings, EnvironmentKey, ScopeEnvironmentProps } from '../../src';
 
 /** Stateful resource types and, for each, the properties whose change replaces the resource. */
 const STATEFUL: { [type: string]: string[] } = {
   'AWS::RDS::DBInstance': ['DBInstanceIdentifier', 'Engine', 'StorageEncrypted', 'KmsKeyId', 'DBSubnetGroupName', 'DBSnapshotIdentifier',
-    'MasterUsername', 'DBName', 'AvailabilityZone', 'CharacterSetName', 'Timezone', 'SourceDBInstanceIdentifier'],
+    'MasterUsername', 'Port', 'DBName', 'AvailabilityZone', 'CharacterSetName', 'Timezone', 'SourceDBInstanceIdentifier'],
   'AWS::RDS::DBSubnetGroup': ['DBSubnetGroupName'],
   'AWS::SecretsManager::Secret': ['Name'],
   'AWS::DynamoDB::Table': ['TableName', 'KeySchema'],
@@ -37,7 +37,8 @@ const EXPECTED_PROD_IDS = [
   ['AWS::IAM::User', 'prodUsersReportReaderUserA6837256'],
   ['AWS::IAM::User', 'prodUsersReportWriterUser1DCCEEB2'],
   ['AWS::KMS::Key', 'prodClusterSecretsKey0D9647F7'],
-  ['AWS::KMS::Key', 'prodMonitoringTopicKey76E3CD4F'],
+  // The environment key; it also encrypts the alarm topic (so PRODUCTION has no separate monitoring topic key).
+  ['AWS::KMS::Key', 'prodEncryptionKey052B3331'],
   ['AWS::Logs::LogGroup', 'prodDatabaseBootstrapLogsF2E0D54C'],
   ['AWS::Logs::LogGroup', 'prodMonitoringContainerInsightsApplicationLogsED01E78C'],
   ['AWS::Logs::LogGroup', 'prodMonitoringContainerInsightsPerformanceLogsDA44BFF1'],
@@ -45,6 +46,7 @@ const EXPECTED_PROD_IDS = [
   ['AWS::RDS::DBInstance', 'prodDatabaseInstance813CFAB6'],
   ['AWS::RDS::DBSubnetGroup', 'prodDatabaseInstanceSubnetGroup9515A052'],
   ['AWS::Route53::HostedZone', 'prodDnsZoneE2A532A9'],
+  ['AWS::S3::Bucket', 'prodAccessLogsBucket65BBA34A'],
   ['AWS::S3::Bucket', 'prodReportsBucketCAAC5DF4'],
   ['AWS::SecretsManager::Secret', 'prodDatabaseAppSecretC9829EFA'],
   ['AWS::SecretsManager::Secret', 'prodUsersQueueReadWriterSecret60DBCB2C'],
@@ -94,6 +96,7 @@ const PROD_CHANGES: Array<[string, ScopeEnvironmentProps]> = [
   ['database size, backups, monitoring and instance type', {
     ...PROD_PROPS,
     database: {
+      ...PROD_PROPS.database,
       allocatedStorage: 100,
       backupRetention: Duration.days(30),
       performanceInsights: true,
@@ -103,10 +106,13 @@ const PROD_CHANGES: Array<[string, ScopeEnvironmentProps]> = [
   }],
   ['profile options turned off: multi-AZ, PITR, versioning', {
     ...PROD_PROPS,
-    database: { multiAz: false },
+    database: { ...PROD_PROPS.database, multiAz: false },
     reports: { ...PROD_PROPS.reports, pointInTimeRecovery: false, versioned: false },
   }],
   ['extra tags', { ...PROD_PROPS, tags: { ...PROD_PROPS.tags, team: 'platform' } }],
+  ['database log exports, enhanced monitoring and IAM authentication off', {
+    ...PROD_PROPS, database: { ...PROD_PROPS.database, logExports: false, monitoringInterval: undefined, iamAuthentication: false },
+  }],
 ];
 
 const DEV_CHANGES: Array<[string, ScopeEnvironmentProps]> = [
@@ -135,6 +141,47 @@ test('turning flow logs off in PRODUCTION removes the flow log group from the st
   const before = statefulResources(prodBase).get('AWS::Logs::LogGroup prodVpcFlowLogsC326614D');
   expect(before.DeletionPolicy).toBe('Retain');
   expect(statefulResources(environmentTemplate({ ...PROD_PROPS, vpcFlowLogs: false })).has('AWS::Logs::LogGroup prodVpcFlowLogsC326614D')).toBe(false);
+});
+
+test('turning access logs off in PRODUCTION removes the access-log bucket from the stack but keeps it (Retain)', () => {
+  const key = 'AWS::S3::Bucket prodAccessLogsBucket65BBA34A';
+  expect(statefulResources(prodBase).get(key).DeletionPolicy).toBe('Retain');
+  const after = statefulResources(environmentTemplate({ ...PROD_PROPS, accessLogs: false }));
+  expect(after.has(key)).toBe(false);
+  expect(after.get('AWS::S3::Bucket prodReportsBucketCAAC5DF4')).toEqual(statefulResources(prodBase).get('AWS::S3::Bucket prodReportsBucketCAAC5DF4'));
+});
+
+/**
+ * Every earlier release created the database with master user `postgres`, port 5432 and the aws/rds
+ * key. An environment that does not ask for HARDENED, upgraded to this release with the new
+ * profile defaults (environment key, log exports, monitoring, IAM authentication), keeps exactly those.
+ */
+const EARLIER_RELEASE_DATABASE = {
+  Engine: 'postgres',
+  StorageEncrypted: true,
+  MasterUsername: 'postgres',
+  Port: '5432',
+  DBSubnetGroupName: { Ref: 'prodDatabaseInstanceSubnetGroup9515A052' },
+  DeletionPolicy: 'Snapshot',
+  UpdateReplacePolicy: 'Snapshot',
+};
+
+test.each([
+  ['PRODUCTION (environment key created)', { ...PROD_PROPS, database: undefined }],
+  ['PRODUCTION with EnvironmentKey.awsManaged()', { ...PROD_PROPS, database: undefined, encryptionKey: EnvironmentKey.awsManaged() }],
+  ['PRODUCTION with createOnlySettings ORIGINAL', { ...PROD_PROPS, database: { createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL } }],
+])('%s: the database keeps the create-only settings of earlier releases (no KmsKeyId, postgres, 5432)', (_, props) => {
+  const db = statefulResources(environmentTemplate(props)).get('AWS::RDS::DBInstance prodDatabaseInstance813CFAB6');
+  expect(db).toEqual(EARLIER_RELEASE_DATABASE);
+  expect(db.KmsKeyId).toBeUndefined();
+});
+
+test('HARDENED (the example\'s prod): scope_admin, 5433 and the environment key, fixed at creation', () => {
+  const db = statefulResources(prodBase).get('AWS::RDS::DBInstance prodDatabaseInstance813CFAB6');
+  expect(db).toMatchObject({ MasterUsername: 'scope_admin', Port: '5433', StorageEncrypted: true, KmsKeyId: { 'Fn::GetAtt': ['prodEncryptionKey052B3331', 'Arn'] } });
+  // Turning the key off later would replace the database: refused at synth time.
+  expect(() => environmentTemplate({ ...PROD_PROPS, encryptionKey: EnvironmentKey.awsManaged() }))
+    .toThrow(/^Invalid database.createOnlySettings: HARDENED encrypts the database storage with the environment key/);
 });
 
 test('the check catches a replacement (a changed table name)', () => {

@@ -91,11 +91,26 @@ describe('ReportStore bucket', () => {
     });
   });
 
-  test('versioning and report expiry', () => {
+  test('versioning and report expiry: incomplete uploads aborted, old versions expire after 35 days, reports after reportExpiration', () => {
     const { template } = build({ versioned: true, reportExpiration: Duration.days(30) });
     template().hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })] },
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' },
+          { Id: 'expire-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 35 }, Status: 'Enabled' },
+          { Id: 'expire-reports', ExpirationInDays: 30, Status: 'Enabled' },
+        ],
+      },
+    });
+  });
+
+  test('without versioning or expiry only incomplete uploads are cleaned up; noncurrentVersionExpiration is configurable', () => {
+    build().template().hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [{ Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }] },
+    });
+    build({ versioned: true, noncurrentVersionExpiration: Duration.days(90) }).template().hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([{ Id: 'expire-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' }]) },
     });
   });
 });
@@ -158,6 +173,7 @@ describe('ReportStore bad input', () => {
     ['capacity without provisioned billing', { writeCapacity: 5 }, /Invalid writeCapacity: capacity is only allowed with billing: BillingMode.PROVISIONED/],
     ['lifecycle of 0 days', { reportExpiration: Duration.days(0) }, /Invalid reportExpiration \(days\) 0/],
     ['lifecycle of half a day', { reportExpiration: Duration.hours(12) }, /Invalid reportExpiration \(days\) 0.5/],
+    ['old versions kept 0 days', { versioned: true, noncurrentVersionExpiration: Duration.days(0) }, /Invalid noncurrentVersionExpiration \(days\) 0/],
     ['envName with capitals', { envName: 'Prod' }, /Invalid envName 'Prod'/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);

@@ -1,0 +1,49 @@
+/**
+ * `npx projen example` prints a summary per stack (example/summary.ts): output values that are
+ * known at synth time, `(known after deploy)` for the rest. The example's environments synthesize
+ * without any context lookup, so the summary is what the CLI would print for the same app.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { knownValue, summary } from '../../example/summary';
+import { exampleApp } from '../safety/environments';
+
+describe('example summary', () => {
+  let outdir: string;
+  let lines: string[];
+  let missing: unknown;
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-summary-'));
+    const { app } = exampleApp({ outdir });
+    missing = app.synth().manifest.missing;
+    lines = summary(outdir);
+  });
+
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('no context lookup was needed', () => {
+    expect(missing).toBeUndefined();
+  });
+
+  test('one header per stack, then the outputs with the values synthesis knows', () => {
+    expect(lines.filter(l => !l.startsWith('  '))).toEqual([
+      expect.stringMatching(/^scope-dev \(aws:\/\/111111111111\/eu-west-1\): \d+ resources, \d+ Lambda functions$/),
+      expect.stringMatching(/^scope-prod \(aws:\/\/222222222222\/eu-west-1\): \d+ resources, \d+ Lambda functions$/),
+    ]);
+    const dev = lines.slice(1, lines.findIndex(l => l.startsWith('scope-prod')));
+    expect(dev).toContainEqual(expect.stringMatching(/^ {2}\w*FrontendUrl\w*: http:\/\/frontend\.dev\.scope\.example\.com\/$/));
+    expect(dev).toContainEqual(expect.stringMatching(/^ {2}\w*ControlQueuePrefix\w*: dev_control_$/));
+    expect(dev).toContainEqual(expect.stringMatching(/^ {2}\w*DatabaseEndpoint\w*: \(known after deploy\)$/));
+    const prod = lines.slice(lines.findIndex(l => l.startsWith('scope-prod')));
+    expect(prod).toContainEqual(expect.stringMatching(/^ {2}\w*ControlQueuePrefix\w*: prod_control_$/));
+  });
+
+  test('knownValue joins plain strings and gives up on references', () => {
+    expect(knownValue('x')).toBe('x');
+    expect(knownValue({ 'Fn::Join': ['', ['http://', 'a.example.com', '/']] })).toBe('http://a.example.com/');
+    expect(knownValue({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': ['Lb', 'DNSName'] }, '/']] })).toBeUndefined();
+    expect(knownValue({ Ref: 'Table' })).toBeUndefined();
+  });
+});
