@@ -48,8 +48,8 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['a HARDENED database without a customer managed key (DEVELOPMENT)', 'database.createOnlySettings',
     environment({ database: { createOnlySettings: DatabaseCreateOnlySettings.HARDENED } })],
   ['encryptionKey that is no EnvironmentKey (JavaScript caller)', 'encryptionKey', environment({ encryptionKey: {} as EnvironmentKey })],
-  ['database port out of range', 'port', environment({ database: { port: 80 } })],
-  ['createOnlySettings that is no DatabaseCreateOnlySettings (JavaScript caller)', 'createOnlySettings',
+  ['database port out of range', 'database.port', environment({ database: { port: 80 } })],
+  ['createOnlySettings that is no DatabaseCreateOnlySettings (JavaScript caller)', 'database.createOnlySettings',
     environment({ database: { createOnlySettings: 'new' as DatabaseCreateOnlySettings } })],
   ['empty tag key', 'tags', environment({ tags: { '': 'x' } })],
   ['tag with characters AWS refuses', 'tags', environment({ tags: { team: 'a;b' } })],
@@ -176,7 +176,7 @@ const CASES: Array<[string, string, (s: Stack) => unknown]> = [
   ['git branch name with ..', 'gitOps.branch', environment({ gitOps: { repository: 'https://github.com/example/app', branch: 'a..b' } })],
   ['sync path outside the repository', 'gitOps.path', environment({ gitOps: { repository: 'https://github.com/example/app', path: '../x' } })],
   ['sync interval under 10 seconds', 'gitOps.interval', environment({ gitOps: { repository: 'https://github.com/example/app', interval: Duration.seconds(1) } })],
-  ['helloWorld together with gitOps', 'cluster.helloWorld', environment({ cluster: { helloWorld: true }, gitOps: { repository: 'https://github.com/example/app' } })],
+  ['helloWorld together with gitOps', 'gitOps', environment({ cluster: { helloWorld: true }, gitOps: { repository: 'https://github.com/example/app' } })],
 ];
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
