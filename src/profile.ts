@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ClusterSupportType } from './cluster/kubernetes-version';
+import { PropError } from './private/validate';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
 export enum EnvironmentProfile {
@@ -201,7 +202,7 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
 export function profileDefaults(profile: EnvironmentProfile): ProfileDefaults {
   const defaults = PROFILE_DEFAULTS[profile];
   if (!defaults) {
-    throw new Error(`Invalid profile '${profile}': must be one of ${Object.values(EnvironmentProfile).map(p => `'${p}'`).join(', ')} (EnvironmentProfile).`);
+    throw new PropError(`Invalid profile '${profile}': must be one of ${Object.values(EnvironmentProfile).map(p => `'${p}'`).join(', ')} (EnvironmentProfile).`);
   }
   return defaults;
 }

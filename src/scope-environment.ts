@@ -1,9 +1,9 @@
-import { CfnOutput, Fn, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, Dependable } from 'constructs';
+import { Construct, Dependable, IConstruct } from 'constructs';
 import { FrontendOptions, ScopeCluster, ScopeClusterOptions } from './cluster';
 import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseOptions } from './database';
 import { EnvironmentDns, EnvironmentDnsOptions } from './dns';
@@ -16,7 +16,7 @@ import { createAccessLogBucket } from './private/access-logs';
 import { chooseAvailabilityZones, newVpc } from './private/availability-zones';
 import { configureFlowLogs } from './private/flow-logs';
 import { allowCloudWatchLogs, createEnvironmentKey, denyGrantsExceptForAwsServices } from './private/kms';
-import { validateEnvName, validateTags } from './private/validate';
+import { PropError, validateEnvName, validateTags, withPropPath } from './private/validate';
 import { EnvironmentProfile, profileDefaults } from './profile';
 import { ControlQueues, ControlQueuesOptions } from './queue';
 import { ReportStore, ReportStoreOptions } from './storage';
@@ -145,6 +145,13 @@ export interface ScopeEnvironmentProps {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * Export every output under the name `scope-<envName>-<Key>` (e.g. `scope-dev-FrontendUrl`) for
+   * `Fn.importValue` in other stacks. An exported value cannot change while another stack imports it.
+   * @default false
+   */
+  readonly exportOutputs?: boolean;
 }
 
 /**
@@ -184,41 +191,50 @@ export class ScopeEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopeEnvironmentProps = {}) {
     super(scope, id);
+    // Every PropError from here on names the prop by its path in these props and this construct's path.
+    const part = <T>(prefix: string | undefined, build: () => T): T => withPropPath(this, prefix, build);
     this.envName = props.envName ?? id;
-    validateEnvName(this.envName, props.envName === undefined ? 'envName (defaulted from the construct id)' : 'envName');
     this.profile = props.profile ?? EnvironmentProfile.DEVELOPMENT;
-    validateTags('tags', props.tags);
-    const defaults = profileDefaults(this.profile);
+    const defaults = part(undefined, () => {
+      validateEnvName(this.envName, props.envName === undefined ? 'envName (defaulted from the construct id)' : 'envName');
+      validateTags('tags', props.tags);
+      claimEnvName(this);
+      return profileDefaults(this.profile);
+    });
     const envName = this.envName;
 
-    if (props.vpc && props.availabilityZones) {
-      throw new Error('Invalid availabilityZones: only for the VPC ScopeEnvironment creates; remove it or remove vpc (your VPC already has its AZs).');
-    }
-    this.vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, defaults.maxAzs, props.availabilityZones, 'availabilityZones'), {
-      natGateways: defaults.natGateways,
-      // Nothing uses the default security group; restricting it costs a custom resource Lambda
-      // (the feature flag's default in new apps), which would break the 4-function budget.
-      restrictDefaultSecurityGroup: false,
-      subnetConfiguration: [
-        // Nothing in the public subnets needs an auto-assigned public IP: NAT gateways have Elastic
-        // IPs, the load balancer its own (AWS Control Tower CT.EC2.PR.11; the subnet is updated in place).
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
-      ],
+    this.vpc = part(undefined, () => {
+      if (props.vpc && props.availabilityZones) {
+        throw new PropError('Invalid availabilityZones: only for the VPC ScopeEnvironment creates; remove it or remove vpc (your VPC already has its AZs).');
+      }
+      const vpc = props.vpc ?? newVpc(this, 'Vpc', chooseAvailabilityZones(this, defaults.maxAzs, props.availabilityZones, 'availabilityZones'), {
+        natGateways: defaults.natGateways,
+        // Nothing uses the default security group; restricting it costs a custom resource Lambda
+        // (the feature flag's default in new apps), which would break the 4-function budget.
+        restrictDefaultSecurityGroup: false,
+        subnetConfiguration: [
+          // Nothing in the public subnets needs an auto-assigned public IP: NAT gateways have Elastic
+          // IPs, the load balancer its own (AWS Control Tower CT.EC2.PR.11; the subnet is updated in place).
+          { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+          { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        ],
+      });
+      return vpc;
     });
 
-    this.encryptionKey = this.environmentKey(props.encryptionKey, defaults.customerManagedKey, defaults.storageRemovalPolicy);
+    this.encryptionKey = part(undefined, () => this.environmentKey(props.encryptionKey, defaults.customerManagedKey, defaults.storageRemovalPolicy));
     const envKey = this.encryptionKey;
 
     // Before the cluster, so its frontend load balancer can deliver access logs here too.
     if (props.accessLogs ?? defaults.accessLogs) {
       this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
     }
-    configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey);
+    part(undefined, () => configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey));
 
+    const frontend = part(undefined, () => this.frontendOptions(props, defaults.frontendDeletionProtection, defaults.controllerReplicas));
     const clusterOptions = props.cluster ?? {};
     const typesGiven = clusterOptions.instanceType !== undefined || clusterOptions.instanceTypes !== undefined;
-    this.cluster = new ScopeCluster(this, 'Cluster', {
+    this.cluster = part('cluster', () => new ScopeCluster(this, 'Cluster', {
       nodeCount: defaults.nodeCount,
       instanceTypes: typesGiven ? undefined : defaults.nodeInstanceTypes,
       capacityType: defaults.nodeCapacityType,
@@ -227,20 +243,22 @@ export class ScopeEnvironment extends Construct {
       supportType: defaults.clusterSupportType,
       kubeconfigOutput: false,
       ...clusterOptions,
-      frontend: this.frontendOptions(props, defaults.frontendDeletionProtection, defaults.controllerReplicas),
+      frontend,
       vpc: this.vpc,
       envName,
-    });
+    }));
 
     // The storage key is create-only: the environment key goes to the database's storage only for a new
     // (HARDENED) database, never to one created by an earlier release (README "Existing databases").
     const hardened = props.database?.createOnlySettings === DatabaseCreateOnlySettings.HARDENED && !props.database?.snapshotIdentifier;
-    if (hardened && !envKey && !props.database?.storageEncryptionKey) {
-      // Refused rather than falling back to aws/rds: turning the key off later would otherwise replace the database.
-      throw new Error('Invalid database.createOnlySettings: HARDENED encrypts the database storage with the environment key, but encryptionKey is '
-        + 'EnvironmentKey.awsManaged() (the DEVELOPMENT default). Use EnvironmentKey.create() or fromKey(), or give database.storageEncryptionKey.');
-    }
-    this.database = new UsersDatabase(this, 'Database', {
+    part(undefined, () => {
+      if (hardened && !envKey && !props.database?.storageEncryptionKey) {
+        // Refused rather than falling back to aws/rds: turning the key off later would otherwise replace the database.
+        throw new PropError('Invalid database.createOnlySettings: HARDENED encrypts the database storage with the environment key, but encryptionKey is '
+          + 'EnvironmentKey.awsManaged() (the DEVELOPMENT default). Use EnvironmentKey.create() or fromKey(), or give database.storageEncryptionKey.');
+      }
+    });
+    this.database = part('database', () => new UsersDatabase(this, 'Database', {
       instanceType: defaults.databaseInstanceType,
       multiAz: defaults.databaseMultiAz,
       backupRetention: defaults.databaseBackupRetention,
@@ -256,12 +274,12 @@ export class ScopeEnvironment extends Construct {
       ...props.database,
       vpc: this.vpc,
       envName,
-    });
+    }));
     // Nodes and the control plane share the cluster security group: the database admits it alone.
     this.database.allowFrom(this.cluster.cluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
 
     const reports = props.reports ?? {};
-    this.reports = new ReportStore(this, 'Reports', {
+    this.reports = part('reports', () => new ReportStore(this, 'Reports', {
       removalPolicy: defaults.storageRemovalPolicy,
       pointInTimeRecovery: reports.table ? undefined : defaults.pointInTimeRecovery,
       versioned: reports.bucket ? undefined : defaults.bucketVersioned,
@@ -270,30 +288,31 @@ export class ScopeEnvironment extends Construct {
       eventBridge: reports.bucket ? undefined : defaults.bucketEventBridge,
       ...reports,
       envName,
-    });
+    }));
 
-    this.queues = new ControlQueues(this, 'Queues', { encryptionKey: envKey, ...props.queues, envName });
+    this.queues = part('queues', () => new ControlQueues(this, 'Queues', { encryptionKey: envKey, ...props.queues, envName }));
 
-    this.users = new ScopeServiceUsers(this, 'Users', {
+    this.users = part('users', () => new ScopeServiceUsers(this, 'Users', {
       encryptionKey: envKey,
       ...props.users,
       envName,
       reports: this.reports,
       queues: this.queues,
       cluster: this.cluster,
-    });
+    }));
 
-    if (props.domain) {
-      this.dns = new EnvironmentDns(this, 'Dns', {
-        ...props.domain,
-        removalPolicy: props.domain.removalPolicy ?? defaults.zoneRemovalPolicy,
+    const domain = props.domain;
+    if (domain) {
+      this.dns = part('domain', () => new EnvironmentDns(this, 'Dns', {
+        ...domain,
+        removalPolicy: domain.removalPolicy ?? defaults.zoneRemovalPolicy,
         frontend: this.cluster.frontend?.loadBalancer,
-      });
+      }));
     }
 
     if (props.monitoring?.enabled ?? true) {
-      validateAlarmEmails('monitoring.alarmEmails', props.monitoring?.alarmEmails);
-      this.monitoring = new EnvironmentMonitoring(this, 'Monitoring', {
+      part(undefined, () => validateAlarmEmails('monitoring.alarmEmails', props.monitoring?.alarmEmails));
+      this.monitoring = part('monitoring', () => new EnvironmentMonitoring(this, 'Monitoring', {
         // The environment key encrypts the alarm topic too (EnvironmentMonitoring adds CloudWatch's statement to it).
         encryptionKey: envKey,
         ...props.monitoring,
@@ -303,14 +322,21 @@ export class ScopeEnvironment extends Construct {
         database: this.database,
         reports: this.reports,
         queues: this.queues,
-      });
+      }));
     }
 
     if (props.environmentConfig ?? props.gitOps !== undefined) {
       this.environmentConfig = this.addEnvironmentConfig();
     }
-    if (props.gitOps) {
-      this.gitOps = new GitOps(this, 'GitOps', { ...props.gitOps, cluster: this.cluster, envName });
+    const gitOps = props.gitOps;
+    if (gitOps) {
+      part(undefined, () => {
+        if (props.cluster?.helloWorld) {
+          throw new PropError('Invalid gitOps: cluster.helloWorld is on, and helloWorld and gitOps cannot both be on: both would own the Service '
+            + 'that the frontend load balancer serves. Turn cluster.helloWorld off; the application from git provides that Service.');
+        }
+      });
+      this.gitOps = part('gitOps', () => new GitOps(this, 'GitOps', { ...gitOps, cluster: this.cluster, envName }));
       // The application starts with its ConfigMap, service accounts and Pod Identity roles in place.
       if (this.environmentConfig) this.gitOps.sync.node.addDependency(this.environmentConfig);
       for (const user of [this.users.reportWriter, this.users.reportReader, this.users.queueReadWriter]) {
@@ -325,7 +351,7 @@ export class ScopeEnvironment extends Construct {
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
     }
-    this.addOutputs(props.domain);
+    this.addOutputs(props.exportOutputs ?? false);
   }
 
   /**
@@ -356,12 +382,12 @@ export class ScopeEnvironment extends Construct {
     const frontend: FrontendOptions = { deletionProtection, controllerReplicas, ...accessLogs, ...props.cluster?.frontend };
     if (!props.domain?.certificate || frontend.enabled === false) return frontend;
     if (frontend.certificate) {
-      throw new Error('Invalid cluster.frontend.certificate: domain.certificate already gives the frontend its certificate; '
+      throw new PropError('Invalid cluster.frontend.certificate: domain.certificate already gives the frontend its certificate; '
         + 'set only one of them.');
     }
     const ports = frontend.ports ?? [80, 443];
     if (!ports.includes(TLS_PORT)) {
-      throw new Error(`Invalid cluster.frontend.ports [${ports.join(', ')}]: domain.certificate serves HTTPS on port ${TLS_PORT}; `
+      throw new PropError(`Invalid cluster.frontend.ports [${ports.join(', ')}]: domain.certificate serves HTTPS on port ${TLS_PORT}; `
         + `include ${TLS_PORT} (e.g. [${TLS_PORT}] for HTTPS only or [80, ${TLS_PORT}]) or turn domain.certificate off.`);
     }
     // EnvironmentDns creates the certificate (it needs the zone, and the DNS records need the load
@@ -379,7 +405,7 @@ export class ScopeEnvironment extends Construct {
   /** The environment key: created, given (with the statements the library needs added to it), or none. */
   private environmentKey(choice: EnvironmentKey | undefined, createByDefault: boolean, removalPolicy: RemovalPolicy): kms.IKey | undefined {
     if (choice !== undefined && !(choice instanceof EnvironmentKey)) {
-      throw new Error('Invalid encryptionKey: must be EnvironmentKey.create(), EnvironmentKey.fromKey(key) or EnvironmentKey.awsManaged().');
+      throw new PropError('Invalid encryptionKey: must be EnvironmentKey.create(), EnvironmentKey.fromKey(key) or EnvironmentKey.awsManaged().');
     }
     if (choice?.key) {
       allowCloudWatchLogs(choice.key);
@@ -421,9 +447,19 @@ export class ScopeEnvironment extends Construct {
     });
   }
 
-  private addOutputs(domain?: EnvironmentDnsOptions): void {
-    const output = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description: `${this.envName}: ${description}` });
+  /**
+   * Outputs keyed `<EnvName><Key>` (`DevKubeconfigCommand`), without the hash CDK would add, so
+   * scripts can read them by a name that never changes; claimEnvName keeps them unique per stack.
+   */
+  private addOutputs(exportOutputs: boolean): void {
+    const output = (key: string, value: string, description: string) => {
+      const cfnOutput = new CfnOutput(this, key, {
+        value,
+        description: `${this.envName}: ${description}`,
+        exportName: exportOutputs ? `scope-${this.envName}-${key}` : undefined,
+      });
+      cfnOutput.overrideLogicalId(outputKey(this.envName, key));
+    };
 
     output('KubeconfigCommand', this.cluster.kubeconfigCommand, 'run this to get a kubeconfig for the cluster (replaces the checked-in kubeconfig)');
     const frontend = this.cluster.frontend;
@@ -433,8 +469,11 @@ export class ScopeEnvironment extends Construct {
       output('FrontendUrl', `${scheme}://${host}/`, 'URL of the frontend load balancer');
     }
     // Without delegation EnvironmentDns already outputs the name servers with what to add where.
-    const delegated = domain?.parentZone !== undefined || domain?.delegation !== undefined;
-    if (delegated && this.dns?.nameServers) {
+    const dnsOutput = this.dns?.nameServersOutput;
+    if (dnsOutput) {
+      dnsOutput.overrideLogicalId(outputKey(this.envName, 'ZoneNameServers'));
+      if (exportOutputs) dnsOutput.exportName = `scope-${this.envName}-ZoneNameServers`;
+    } else if (this.dns?.nameServers) {
       output('ZoneNameServers', Fn.join(',', this.dns.nameServers), `name servers of ${this.dns.zoneName}; the parent domain delegates to them`);
     }
     output('DatabaseEndpoint', this.database.instance.dbInstanceEndpointAddress, 'PostgreSQL endpoint (private, TLS only)');
@@ -457,4 +496,40 @@ export class ScopeEnvironment extends Construct {
       }
     }
   }
+}
+
+/** The logical ID of an environment's output: `<EnvName><Key>` (`my-env`, `FrontendUrl` -> `MyEnvFrontendUrl`). */
+function outputKey(envName: string, key: string): string {
+  return envName.split('-').map(word => word.charAt(0).toUpperCase() + word.slice(1)).join('') + key;
+}
+
+/** The environments built so far in each app (keyed by the construct tree's root). */
+const ENVIRONMENTS = new WeakMap<IConstruct, ScopeEnvironment[]>();
+
+/**
+ * Fails if this environment's name is taken by another ScopeEnvironment of the same app in the
+ * same stack, or in a stack of the same account (IAM user names, the queue prefix and the other
+ * names derived from envName are per account), or if both would get the same output keys in one
+ * stack. Stacks whose account is only known at deploy time may reuse a name across stacks.
+ */
+function claimEnvName(env: ScopeEnvironment): void {
+  const root = env.node.root;
+  const environments = ENVIRONMENTS.get(root) ?? [];
+  ENVIRONMENTS.set(root, environments);
+  const stack = Stack.of(env);
+  for (const other of environments) {
+    const otherStack = Stack.of(other);
+    const sameStack = otherStack === stack;
+    const sameAccount = !Token.isUnresolved(stack.account) && otherStack.account === stack.account;
+    if (other.envName === env.envName && (sameStack || sameAccount)) {
+      throw new PropError(`Invalid envName '${env.envName}': ScopeEnvironment ${other.node.path} already uses it `
+        + `${sameStack ? `in stack ${stack.stackName}` : `in account ${stack.account}`}; IAM user names, the queue prefix `
+        + 'and the other names derived from envName would collide. Give one of them another envName.');
+    }
+    if (sameStack && outputKey(other.envName, '') === outputKey(env.envName, '')) {
+      throw new PropError(`Invalid envName '${env.envName}': its output keys (${outputKey(env.envName, 'FrontendUrl')}, ...) `
+        + `are those of ScopeEnvironment ${other.node.path} ('${other.envName}') in the same stack; give one of them another envName.`);
+    }
+  }
+  environments.push(env);
 }

@@ -10,7 +10,7 @@ import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
 import { acknowledge } from '../private/nag';
-import { validateInteger, validatePattern } from '../private/validate';
+import { PropError, validateInteger, validatePattern } from '../private/validate';
 
 /** Service of the controller's admission webhook (chart default name prefix `aws-load-balancer`). */
 const CONTROLLER_WEBHOOK_SERVICE = 'aws-load-balancer-webhook-service';
@@ -191,7 +191,7 @@ export class FrontendEndpoint extends Construct {
     if (props.accessLogsBucket) {
       logAccessLogs(nlb, props.accessLogsBucket, props.accessLogsPrefix ?? 'frontend');
     } else if (props.accessLogsPrefix !== undefined) {
-      throw new Error('Invalid frontend.accessLogsPrefix: it applies only with frontend.accessLogsBucket.');
+      throw new PropError('Invalid frontend.accessLogsPrefix: it applies only with frontend.accessLogsBucket.');
     }
 
     // The controller's webhook rejects a changed targetGroupARN on an existing TargetGroupBinding
@@ -377,19 +377,19 @@ function controllerAvailability(replicas: number): { [key: string]: unknown } {
 
 function validateListenerPorts(ports: number[], certificate: acm.ICertificate | undefined): void {
   if (ports.length === 0) {
-    throw new Error('Invalid frontend.ports []: give at least one listener port (e.g. [80] or [80, 443]).');
+    throw new PropError('Invalid frontend.ports []: give at least one listener port (e.g. [80] or [80, 443]).');
   }
   for (const port of ports) validateInteger('frontend.ports', port, 1, 65535);
   const resolved = ports.filter(p => !Token.isUnresolved(p));
   if (new Set(resolved).size !== resolved.length) {
-    throw new Error(`Invalid frontend.ports [${ports.join(', ')}]: each port may appear only once.`);
+    throw new PropError(`Invalid frontend.ports [${ports.join(', ')}]: each port may appear only once.`);
   }
   const tls = ports.includes(TLS_PORT);
   if (tls && !certificate) {
-    throw new Error(`Invalid frontend.ports [${ports.join(', ')}]: port 443 is a TLS listener and needs frontend.certificate (an ACM certificate).`);
+    throw new PropError(`Invalid frontend.ports [${ports.join(', ')}]: port 443 is a TLS listener and needs frontend.certificate (an ACM certificate).`);
   }
   if (!tls && certificate) {
-    throw new Error(`Invalid frontend.certificate: it is used only by a TLS listener on port 443; add 443 to frontend.ports (now [${ports.join(', ')}]).`);
+    throw new PropError(`Invalid frontend.certificate: it is used only by a TLS listener on port 443; add 443 to frontend.ports (now [${ports.join(', ')}]).`);
   }
 }
 

@@ -4,6 +4,7 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { PropError } from '../private/validate';
 
 /**
  * What happens to the cluster when its Kubernetes version reaches the end of EKS standard support
@@ -59,7 +60,7 @@ export function kubectlLayerFor(scope: Construct, id: string, version: eks.Kuber
   if (given) return given;
   const layer = KUBECTL_LAYERS.get(version.version);
   if (!layer) {
-    throw new Error(`Invalid cluster.version ${version.version}: a kubectl layer is bundled for Kubernetes ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} only; `
+    throw new PropError(`Invalid version ${version.version}: a kubectl layer is bundled for Kubernetes ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} only; `
       + `use one of these (KubernetesVersion.of('${DEFAULT_KUBERNETES_VERSION}') is the default) or pass cluster.kubectlLayer with the layer for ${version.version} `
       + `(e.g. from @aws-cdk/lambda-layer-kubectl-v${version.version.replace(/^1\./, '')}).`);
   }

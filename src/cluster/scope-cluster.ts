@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -16,7 +16,7 @@ import { IServiceAccountRoleProvider } from '../iam/service-user';
 import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
 import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** Nodes per managed node group: the EKS service quota "Nodes per managed node group". */
 const MAX_NODE_COUNT = 450;
@@ -136,7 +136,9 @@ export interface ScopeClusterOptions {
   readonly adminRoles?: iam.IRole[];
 
   /**
-   * IAM principal ARNs (roles or users) that get cluster-admin access, like `adminRoles`.
+   * IAM principal ARNs (roles or users) that get cluster-admin access, like `adminRoles`. Without
+   * `adminRoles`, the first role ARN here is used in the `kubeconfigCommand`. With neither, synth warns:
+   * nobody but the kubectl handler could use the cluster.
    * @default - none
    */
   readonly adminPrincipalArns?: string[];
@@ -246,23 +248,23 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
 
     const version = props.version ?? defaultKubernetesVersion();
     this.version = version;
-    validatePattern('cluster.version', version.version, /^1\.\d{2}$/, `must be a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`);
+    validatePattern('version', version.version, /^1\.\d{2}$/, `must be a Kubernetes minor version such as ${DEFAULT_KUBERNETES_VERSION}`);
     const nodeCount = props.nodeCount ?? 2;
     validateInteger('nodeCount', nodeCount, 1, MAX_NODE_COUNT);
     const nodeDiskSize = props.nodeDiskSize ?? 20;
     validateInteger('nodeDiskSize', nodeDiskSize, 20, 16384);
     if (props.instanceType && props.instanceTypes) {
-      throw new Error('Invalid instanceType/instanceTypes: give one of them (instanceTypes for several types, e.g. for Spot capacity).');
+      throw new PropError('Invalid instanceType/instanceTypes: give one of them (instanceTypes for several types, e.g. for Spot capacity).');
     }
     if (props.instanceTypes?.length === 0) {
-      throw new Error('Invalid instanceTypes []: give at least one EC2 instance type, or leave it out for the default m7i.large.');
+      throw new PropError('Invalid instanceTypes []: give at least one EC2 instance type, or leave it out for the default m7i.large.');
     }
     const instanceTypes = props.instanceTypes ?? [props.instanceType ?? new ec2.InstanceType('m7i.large')];
     const architecture = instancesArchitecture(instanceTypes);
     const prefixDelegation = props.prefixDelegation ?? false;
 
     if (props.vpc && props.availabilityZones) {
-      throw new Error('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
+      throw new PropError('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
     }
     if (props.vpc === undefined) {
       const vpc = newVpc(this, 'Vpc', chooseAvailabilityZones(this, 2, props.availabilityZones, 'availabilityZones'), { natGateways: 1 });
@@ -275,7 +277,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     }
     const nodeSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     if (this.vpc.privateSubnets.length === 0) {
-      throw new Error('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
+      throw new PropError('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');
     }
 
     if (props.secretsKey) {
@@ -411,9 +413,16 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     (props.adminRoles ?? []).forEach((role, i) => this.cluster.grantClusterAdmin(`AdminRole${i}`, role.roleArn));
     (props.adminPrincipalArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`AdminPrincipal${i}`, arn));
 
-    const firstAdmin = props.adminRoles?.[0];
+    // The role kubectl should assume: the first admin role (or the first role among the ARNs).
+    const adminRoleArn = props.adminRoles?.[0]?.roleArn ?? props.adminPrincipalArns?.find(arn => /:role\//.test(arn));
     this.kubeconfigCommand = `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${stack.region}`
-      + (firstAdmin ? ` --role-arn ${firstAdmin.roleArn}` : '');
+      + (adminRoleArn ? ` --role-arn ${adminRoleArn}` : '');
+    if (!props.adminRoles?.length && !props.adminPrincipalArns?.length) {
+      Annotations.of(this).addWarningV2('cdk-scope-environment:cluster-no-admin',
+        'No IAM principal has cluster-admin access: the only access entry is the kubectl handler\'s role, so kubectl and '
+        + 'the kubeconfig command are refused. Set adminRoles (ScopeEnvironment: cluster.adminRoles) to the role you operate with, '
+        + 'or adminPrincipalArns for roles and users outside this app.');
+    }
     if (props.kubeconfigOutput ?? true) {
       new CfnOutput(this, 'KubeconfigCommand', {
         value: this.kubeconfigCommand,
@@ -438,7 +447,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       const servicePort = frontendOptions.servicePort ?? 80;
       const targetPort = frontendOptions.targetPort ?? servicePort;
       if (this.frontend && targetPort !== HELLO_WORLD_PORT) {
-        throw new Error(`Invalid frontend.targetPort ${targetPort}: helloWorld pods listen on port ${HELLO_WORLD_PORT}; set frontend.targetPort to ${HELLO_WORLD_PORT} or turn helloWorld off.`);
+        throw new PropError(`Invalid frontend.targetPort ${targetPort}: helloWorld pods listen on port ${HELLO_WORLD_PORT}; set frontend.targetPort to ${HELLO_WORLD_PORT} or turn helloWorld off.`);
       }
       this.addHelloWorld(namespace, frontendOptions.serviceName ?? 'frontend', servicePort);
     }
@@ -474,11 +483,11 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
   private pinAddonVersions(versions: { [addonName: string]: string }): void {
     const addons = this.node.findAll().filter((c): c is CfnAddon => c instanceof CfnAddon);
     for (const [name, addonVersion] of Object.entries(versions)) {
-      validatePattern(`cluster.addonVersions['${name}']`, addonVersion, /^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/,
+      validatePattern(`addonVersions['${name}']`, addonVersion, /^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/,
         `must be an EKS add-on version such as v1.3.10-eksbuild.2 (aws eks describe-addon-versions --addon-name ${name} --kubernetes-version <version>)`);
       const matching = addons.filter(a => a.addonName === name);
       if (matching.length === 0) {
-        throw new Error(`Invalid cluster.addonVersions: '${name}' is not a managed add-on of this cluster; its add-ons are ${addons.map(a => `'${a.addonName}'`).join(', ') || 'none'}.`);
+        throw new PropError(`Invalid addonVersions: '${name}' is not a managed add-on of this cluster; its add-ons are ${addons.map(a => `'${a.addonName}'`).join(', ') || 'none'}.`);
       }
       matching.forEach(a => a.addonVersion = addonVersion);
     }
@@ -601,7 +610,7 @@ function validateAdmins(roles: iam.IRole[], principalArns: string[]): void {
     'must be the ARN of an IAM role or user, arn:aws:iam::<12-digit account>:role/<name> or :user/<name>'));
   const seen = new Set<string>();
   for (const arn of [...roles.map(r => r.roleArn), ...principalArns].filter(a => !Token.isUnresolved(a))) {
-    if (seen.has(arn)) throw new Error(`Invalid adminRoles/adminPrincipalArns: ${arn} is given twice; EKS allows one access entry per principal.`);
+    if (seen.has(arn)) throw new PropError(`Invalid adminRoles/adminPrincipalArns: ${arn} is given twice; EKS allows one access entry per principal.`);
     seen.add(arn);
   }
 }
@@ -612,11 +621,11 @@ function instancesArchitecture(instanceTypes: ec2.InstanceType[]): ec2.InstanceA
     try {
       return instanceType.architecture;
     } catch {
-      throw new Error(`Invalid instanceType '${instanceType}': must be an EC2 instance type such as m7i.large or m7g.large (family, generation, size).`);
+      throw new PropError(`Invalid instanceType '${instanceType}': must be an EC2 instance type such as m7i.large or m7g.large (family, generation, size).`);
     }
   });
   if (new Set(architectures).size > 1) {
-    throw new Error(`Invalid instanceTypes [${instanceTypes.join(', ')}]: all must have one architecture (one AMI per node group), `
+    throw new PropError(`Invalid instanceTypes [${instanceTypes.join(', ')}]: all must have one architecture (one AMI per node group), `
       + 'e.g. only Graviton (arm64) types such as t4g.medium, m7g.medium or only x86_64 types.');
   }
   return architectures[0];

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { BootstrapFunction } from './bootstrap-function';
 import { databaseNameProblem, roleNameProblem } from './names';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime, nagValue } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 const POSTGRES_PORT = 5432;
 
@@ -607,7 +607,7 @@ export class UsersDatabase extends Construct {
 function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
   if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  throw new Error('UsersDatabase needs a vpc with private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED); the database is never placed in public subnets.');
+  throw new PropError('Invalid vpc: UsersDatabase needs private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED); the database is never placed in public subnets.');
 }
 
 const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
@@ -624,16 +624,16 @@ function validateProps(props: UsersDatabaseProps): void {
   validatePattern('snapshotIdentifier', props.snapshotIdentifier, /^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:)?(rds:)?[A-Za-z][A-Za-z0-9-]{0,254}$/,
     'must be a DB snapshot identifier (a letter, then letters, digits and -) or a DB snapshot ARN');
   if (props.vpcSubnets?.subnetType === ec2.SubnetType.PUBLIC) {
-    throw new Error('Invalid vpcSubnets: the database is never placed in public subnets; select private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED).');
+    throw new PropError('Invalid vpcSubnets: the database is never placed in public subnets; select private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED).');
   }
   if (props.backupRetention !== undefined && !Token.isUnresolved(props.backupRetention.toSeconds())) {
     const seconds = props.backupRetention.toSeconds();
     if (seconds % 86400 !== 0 || seconds / 86400 < 1 || seconds / 86400 > 35) {
-      throw new Error(`Invalid backupRetention ${props.backupRetention.toHumanString()}: must be whole days from 1 to 35.`);
+      throw new PropError(`Invalid backupRetention ${props.backupRetention.toHumanString()}: must be whole days from 1 to 35.`);
     }
   }
   if (props.monitoringInterval !== undefined && !MONITORING_INTERVALS.includes(props.monitoringInterval.toSeconds())) {
-    throw new Error(`Invalid monitoringInterval ${props.monitoringInterval.toHumanString()}: must be one of ${MONITORING_INTERVALS.join(', ')} seconds.`);
+    throw new PropError(`Invalid monitoringInterval ${props.monitoringInterval.toHumanString()}: must be one of ${MONITORING_INTERVALS.join(', ')} seconds.`);
   }
   for (const [prop, value, problem] of [
     ['databaseName', props.databaseName, databaseNameProblem],
@@ -641,16 +641,16 @@ function validateProps(props: UsersDatabaseProps): void {
     ['masterUsername', props.masterUsername, roleNameProblem],
   ] as const) {
     const p = value === undefined || Token.isUnresolved(value) ? undefined : problem(value);
-    if (p) throw new Error(`Invalid ${prop} '${value}': ${p}.`);
+    if (p) throw new PropError(`Invalid ${prop} '${value}': ${p}.`);
   }
   const createOnly = CREATE_ONLY[props.createOnlySettings ?? DatabaseCreateOnlySettings.ORIGINAL];
   if (!createOnly) {
-    throw new Error(`Invalid createOnlySettings '${props.createOnlySettings}': must be one of ${Object.values(DatabaseCreateOnlySettings).map(v => `'${v}'`).join(', ')} (DatabaseCreateOnlySettings).`);
+    throw new PropError(`Invalid createOnlySettings '${props.createOnlySettings}': must be one of ${Object.values(DatabaseCreateOnlySettings).map(v => `'${v}'`).join(', ')} (DatabaseCreateOnlySettings).`);
   }
   if ((props.appUsername ?? 'scope_users') === (props.masterUsername ?? createOnly.masterUsername)) {
-    throw new Error(`Invalid appUsername '${props.appUsername ?? 'scope_users'}': must differ from masterUsername.`);
+    throw new PropError(`Invalid appUsername '${props.appUsername ?? 'scope_users'}': must differ from masterUsername.`);
   }
   if (props.snapshotIdentifier !== undefined && props.storageEncryptionKey !== undefined) {
-    throw new Error('storageEncryptionKey cannot be combined with snapshotIdentifier: a restored instance keeps the snapshot\'s encryption (copy the snapshot with the key first).');
+    throw new PropError('Invalid storageEncryptionKey: it cannot be combined with snapshotIdentifier; a restored instance keeps the snapshot\'s encryption (copy the snapshot with the key first).');
   }
 }

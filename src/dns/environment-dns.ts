@@ -13,7 +13,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { isInZone, stripDot, validateDomainName, validateRelativeName } from './names';
 import { acknowledge } from '../private/nag';
-import { validatePattern } from '../private/validate';
+import { PropError, validatePattern } from '../private/validate';
 
 /** How an extra public name reaches the frontend. */
 export enum AliasType {
@@ -133,7 +133,8 @@ export interface EnvironmentDnsOptions {
   readonly evaluateTargetHealth?: boolean;
 
   /**
-   * The frontend load balancer is dual-stack: also write AAAA alias records.
+   * The frontend load balancer is dual-stack: also write AAAA alias records. Only for a load
+   * balancer with IPv6 addresses; the ScopeCluster frontend is IPv4 only, so synth refuses it there.
    * @default false
    */
   readonly dualStack?: boolean;
@@ -177,6 +178,8 @@ export class EnvironmentDns extends Construct {
   public readonly certificate?: acm.ICertificate;
   /** Name servers of the zone (a token list); undefined for an imported zone that does not know them. */
   public readonly nameServers?: string[];
+  /** The output with the name servers, made when the zone is delegated by hand (neither parentZone nor delegation). */
+  public readonly nameServersOutput?: CfnOutput;
   /** The query log group; only with `queryLogging`. */
   public readonly queryLogGroup?: logs.ILogGroup;
   /** The KMS key that signs the zone; only with `dnssec`. */
@@ -224,7 +227,7 @@ export class EnvironmentDns extends Construct {
         (this.keySigningKey.node.defaultChild as CfnResource).applyRemovalPolicy(removalPolicy);
         (zone.node.findChild('DNSSEC') as CfnResource).applyRemovalPolicy(removalPolicy);
       }
-      this.delegate(props);
+      this.nameServersOutput = this.delegate(props);
     }
 
     // ---- records -----------------------------------------------------------------------------
@@ -271,38 +274,48 @@ export class EnvironmentDns extends Construct {
     if (props.zone) {
       const given = zoneNameOf(props.zone, 'zone');
       if (!Token.isUnresolved(given) && !Token.isUnresolved(this.zoneName) && given !== this.zoneName) {
-        throw new Error(`Invalid zone: its name '${given}' is not zoneName '${this.zoneName}'.`);
+        throw new PropError(`Invalid zone: its name '${given}' is not zoneName '${this.zoneName}'.`);
       }
       for (const prop of ['parentZone', 'delegation', 'dnssec', 'queryLogging'] as const) {
         if (props[prop]) {
-          throw new Error(`Invalid ${prop}: it applies only to a zone this construct creates; remove it or remove zone.`);
+          throw new PropError(`Invalid ${prop}: it applies only to a zone this construct creates; remove it or remove zone.`);
         }
       }
     }
     if (props.parentZone && props.delegation) {
-      throw new Error('Invalid parentZone and delegation: give at most one (parentZone for a parent zone in this account, delegation for one in another account).');
+      throw new PropError('Invalid parentZone and delegation: give at most one (parentZone for a parent zone in this account, delegation for one in another account).');
     }
     if (props.parentZone) {
       const parent = zoneNameOf(props.parentZone, 'parentZone');
       if (isInZone(this.zoneName, parent) === false || parent === this.zoneName) {
-        throw new Error(`Invalid parentZone '${parent}': zoneName '${this.zoneName}' must be a subdomain of it.`);
+        throw new PropError(`Invalid parentZone '${parent}': zoneName '${this.zoneName}' must be a subdomain of it.`);
       }
     }
     if (props.delegation) {
       const { parentZoneName, delegationRoleArn } = props.delegation;
-      if (!parentZoneName) throw new Error('Invalid delegation.parentZoneName: required, the name of the parent zone in the other account.');
+      if (!parentZoneName) throw new PropError('Invalid delegation.parentZoneName: required, the name of the parent zone in the other account.');
       validateDomainName('delegation.parentZoneName', parentZoneName);
       const parent = stripDot(parentZoneName);
       if (isInZone(this.zoneName, parent) === false || parent === this.zoneName) {
-        throw new Error(`Invalid delegation.parentZoneName '${parentZoneName}': zoneName '${this.zoneName}' must be a subdomain of it.`);
+        throw new PropError(`Invalid delegation.parentZoneName '${parentZoneName}': zoneName '${this.zoneName}' must be a subdomain of it.`);
       }
       if (!delegationRoleArn) {
-        throw new Error('Invalid delegation.delegationRoleArn: required, the ARN of the role in the parent zone\'s account (arn:aws:iam::<account>:role/<name>).');
+        throw new PropError('Invalid delegation.delegationRoleArn: required, the ARN of the role in the parent zone\'s account (arn:aws:iam::<account>:role/<name>).');
       }
       validatePattern('delegation.delegationRoleArn', delegationRoleArn, ROLE_ARN, 'must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>');
     }
+    if (props.dualStack) {
+      // AAAA records only answer if the load balancer has IPv6 addresses. One built in this app
+      // tells (IpAddressType); an imported one is taken at its word.
+      const cfn = props.frontend?.node.defaultChild as elbv2.CfnLoadBalancer | undefined;
+      if (!props.frontend || (cfn instanceof elbv2.CfnLoadBalancer && cfn.ipAddressType !== 'dualstack')) {
+        throw new PropError('Invalid dualStack: AAAA records need a dual-stack frontend load balancer (IpAddressType dualstack, in a VPC '
+          + 'with IPv6 CIDRs), and ' + (props.frontend ? 'this one is IPv4 only (the ScopeCluster frontend is)' : 'there is no frontend')
+          + '; remove dualStack.');
+      }
+    }
     if (props.queryLogRetention !== undefined && !props.queryLogging) {
-      throw new Error('Invalid queryLogRetention: it applies only with queryLogging: true.');
+      throw new PropError('Invalid queryLogRetention: it applies only with queryLogging: true.');
     }
     if (props.queryLogging) this.requireUsEast1('queryLogging', 'Route 53 writes query logs only to CloudWatch Logs in us-east-1', 'dnsQueryLoggingRegion');
     if (props.dnssec) this.requireUsEast1('dnssec', 'Route 53 uses DNSSEC signing keys only from KMS in us-east-1', 'dnsDnssecRegion');
@@ -313,23 +326,23 @@ export class EnvironmentDns extends Construct {
     const seen = new Set<string>([`${this.frontendName} ${this.zoneName}`]);
     return (props.aliases ?? []).map((alias, i) => {
       const prop = `aliases[${i}]`;
-      if (!alias.name) throw new Error(`Invalid ${prop}.name: required, a fully qualified name such as scope.example.com.`);
+      if (!alias.name) throw new PropError(`Invalid ${prop}.name: required, a fully qualified name such as scope.example.com.`);
       validateDomainName(`${prop}.name`, alias.name, true);
       const name = Token.isUnresolved(alias.name) ? alias.name : stripDot(alias.name);
       const zoneName = alias.zone ? zoneNameOf(alias.zone, `${prop}.zone`) : this.zoneName;
       if (isInZone(name, zoneName) === false) {
-        throw new Error(`Invalid ${prop}.name '${alias.name}': it is outside the zone it is written into (${zoneName}); `
+        throw new PropError(`Invalid ${prop}.name '${alias.name}': it is outside the zone it is written into (${zoneName}); `
           + `use a name ending in .${zoneName}, or set ${prop}.zone to the zone that holds it.`);
       }
       const type = alias.type ?? AliasType.CNAME;
       if (type === AliasType.CNAME && name === zoneName) {
-        throw new Error(`Invalid ${prop}.type CNAME for '${alias.name}': a CNAME cannot be at a zone apex; use AliasType.ALIAS.`);
+        throw new PropError(`Invalid ${prop}.type CNAME for '${alias.name}': a CNAME cannot be at a zone apex; use AliasType.ALIAS.`);
       }
       if (type === AliasType.ALIAS && !props.frontend) {
-        throw new Error(`Invalid ${prop}.type ALIAS for '${alias.name}': an alias record needs the frontend load balancer (frontend); use AliasType.CNAME.`);
+        throw new PropError(`Invalid ${prop}.type ALIAS for '${alias.name}': an alias record needs the frontend load balancer (frontend); use AliasType.CNAME.`);
       }
       const key = `${name} ${zoneName}`;
-      if (seen.has(key)) throw new Error(`Invalid ${prop}.name '${alias.name}': the name is already used by the frontend record or an earlier alias.`);
+      if (seen.has(key)) throw new PropError(`Invalid ${prop}.name '${alias.name}': the name is already used by the frontend record or an earlier alias.`);
       seen.add(key);
       if (!props.frontend) {
         Annotations.of(this).addWarningV2('cdk-scope-environment:dnsAliasWithoutFrontend',
@@ -340,7 +353,8 @@ export class EnvironmentDns extends Construct {
   }
 
   /** NS records for the zone in the parent (same or other account), or the name servers as an output. */
-  private delegate(props: EnvironmentDnsProps): void {
+  /** Delegates the zone from its parent; without a parent, outputs the name servers (the output is returned). */
+  private delegate(props: EnvironmentDnsProps): CfnOutput | undefined {
     const nameServers = this.zone.hostedZoneNameServers!;
     if (props.parentZone) {
       new route53.ZoneDelegationRecord(this, 'Delegation', {
@@ -355,11 +369,12 @@ export class EnvironmentDns extends Construct {
         delegationRole: iam.Role.fromRoleArn(this, 'DelegationRole', props.delegation.delegationRoleArn),
       });
     } else {
-      new CfnOutput(this, 'NameServers', {
+      return new CfnOutput(this, 'NameServers', {
         value: Fn.join(',', nameServers),
         description: `Name servers of ${this.zoneName}: add them as NS records for ${this.zoneName} at the parent domain's DNS provider (e.g. CloudFlare).`,
       });
     }
+    return undefined;
   }
 
   /** The asymmetric KMS key Route 53 requires for DNSSEC signing. */
@@ -413,7 +428,7 @@ export class EnvironmentDns extends Construct {
       Annotations.of(this).addWarningV2(`cdk-scope-environment:${warningId}`,
         `${prop}: ${reason}; this stack's region is unknown at synth time: deploy it to us-east-1.`);
     } else if (region !== 'us-east-1') {
-      throw new Error(`Invalid ${prop}: ${reason}, and this stack is in ${region}. Deploy the DNS stack to us-east-1 or turn ${prop} off.`);
+      throw new PropError(`Invalid ${prop}: ${reason}, and this stack is in ${region}. Deploy the DNS stack to us-east-1 or turn ${prop} off.`);
     }
   }
 
@@ -448,7 +463,7 @@ function zoneNameOf(zone: route53.IHostedZone, prop: string): string {
   try {
     name = zone.zoneName;
   } catch {
-    throw new Error(`Invalid ${prop}: its zone name is unknown; import the zone with HostedZone.fromHostedZoneAttributes() or fromLookup(), not fromHostedZoneId().`);
+    throw new PropError(`Invalid ${prop}: its zone name is unknown; import the zone with HostedZone.fromHostedZoneAttributes() or fromLookup(), not fromHostedZoneId().`);
   }
   return Token.isUnresolved(name) ? name : stripDot(name);
 }

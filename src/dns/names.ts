@@ -3,6 +3,7 @@
  * Every check skips unresolved tokens: their value is only known at deploy time.
  */
 import { Token } from 'aws-cdk-lib';
+import { PropError } from '../private/validate';
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 /** At least two labels, optional trailing dot. */
@@ -26,7 +27,7 @@ export function validateDomainName(prop: string, value: string | undefined, wild
   const pattern = wildcard ? RECORD_DOMAIN : DOMAIN;
   if (!pattern.test(value) || stripDot(value).length > 253) {
     const rule = wildcard ? `${DOMAIN_RULE}; a leading *. label is allowed` : DOMAIN_RULE;
-    throw new Error(`Invalid ${prop} '${value}': ${rule}.`);
+    throw new PropError(`Invalid ${prop} '${value}': ${rule}.`);
   }
 }
 
@@ -36,11 +37,11 @@ export function validateRelativeName(prop: string, value: string, zoneName: stri
   const zone = Token.isUnresolved(zoneName) ? undefined : zoneName;
   const full = value.endsWith('.') || (zone !== undefined && (value === zone || value.endsWith(`.${zone}`)));
   if (full) {
-    throw new Error(`Invalid ${prop} '${value}': give the name relative to the zone${zone ? ` ${zone}` : ''} `
+    throw new PropError(`Invalid ${prop} '${value}': give the name relative to the zone${zone ? ` ${zone}` : ''} `
       + `(e.g. 'frontend' for frontend.${zone ?? '<zone>'}), without the zone name.`);
   }
   if (!RELATIVE.test(value) || (zone !== undefined && `${value}.${zone}`.length > 253)) {
-    throw new Error(`Invalid ${prop} '${value}': must be one or more labels relative to the zone (e.g. 'frontend'), `
+    throw new PropError(`Invalid ${prop} '${value}': must be one or more labels relative to the zone (e.g. 'frontend'), `
       + 'each label 1-63 characters of a-z, 0-9 and -, not starting or ending with -.');
   }
 }

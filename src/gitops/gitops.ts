@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { createGitCredentialsSync } from './git-credentials-sync';
 import { ScopeCluster } from '../cluster';
 import { validateNamespace } from '../cluster/pod-identity';
-import { validateEnvName, validatePattern } from '../private/validate';
+import { PropError, validateEnvName, validatePattern } from '../private/validate';
 
 /** Namespace of the Flux controllers and of the GitRepository and Kustomization objects. */
 const FLUX_NAMESPACE = 'flux-system';
@@ -133,8 +133,8 @@ export class GitOps extends Construct {
     const chartVersion = props.chartVersion ?? GitOps.DEFAULT_CHART_VERSION;
     validateProps(props, this.repository, this.branch, this.path, interval, timeout, chartVersion);
     if (cluster.helloWorld) {
-      throw new Error('Invalid gitOps: helloWorld (cluster.helloWorld) and gitOps cannot both be on. Both would own the Service that the '
-        + 'frontend load balancer serves; turn helloWorld off, the application from git provides that Service.');
+      throw new PropError('Invalid cluster: its helloWorld is on, and helloWorld and GitOps cannot both be on: both would own the Service that '
+        + 'the frontend load balancer serves. Turn helloWorld off; the application from git provides that Service.');
     }
 
     // Only the two controllers a GitRepository + Kustomization need: 2 pods instead of 6 (the
@@ -231,30 +231,30 @@ function fluxDuration(duration: Duration): string {
 
 function validateProps(props: GitOpsProps, repository: string, branch: string, path: string, interval: Duration,
   timeout: Duration, chartVersion: string): void {
-  validatePattern('gitOps.repository', repository, /^(https?|ssh):\/\/[^\s]+$/,
+  validatePattern('repository', repository, /^(https?|ssh):\/\/[^\s]+$/,
     'must be a git URL Flux can clone: https://host/org/repo or ssh://git@host/org/repo (not the scp-like git@host:org/repo)');
   if (!Token.isUnresolved(repository) && repository.startsWith('ssh://') && !props.secret) {
-    throw new Error(`Invalid gitOps.repository '${repository}': ssh:// needs gitOps.secret with the private key (identity) and known_hosts.`);
+    throw new PropError(`Invalid repository '${repository}': ssh:// needs secret with the private key (identity) and known_hosts.`);
   }
   if (!Token.isUnresolved(repository) && /^(https?|ssh):\/\/[^/@\s]+:[^/@\s]*@/.test(repository)) {
-    throw new Error('Invalid gitOps.repository: it contains a password; put the credentials in a Secrets Manager secret and pass it as gitOps.secret.');
+    throw new PropError('Invalid repository: it contains a password; put the credentials in a Secrets Manager secret and pass it as secret.');
   }
   // git check-ref-format, simplified: no spaces, ~ ^ : ? * [ \, no `..`, no leading `-` or `/`.
-  validatePattern('gitOps.branch', branch, /^(?!-|\/)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\]{1,255}(?<![./])$/,
+  validatePattern('branch', branch, /^(?!-|\/)(?!.*\.\.)(?!.*\/\/)[^\s~^:?*[\\]{1,255}(?<![./])$/,
     'must be a git branch name (no spaces, ~ ^ : ? * [ \\ or "..", not starting with - or /)');
-  validatePattern('gitOps.path', path, /^(\.\/)?(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.\/-]{1,255}$/,
+  validatePattern('path', path, /^(\.\/)?(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.\/-]{1,255}$/,
     'must be a directory relative to the repository root (letters, digits, _ . - /, no ".." and no leading /), e.g. deploy/dev');
-  validateSeconds('gitOps.interval', interval, 10);
-  validateSeconds('gitOps.timeout', timeout, 30);
-  validatePattern('gitOps.chartVersion', chartVersion, /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/,
+  validateSeconds('interval', interval, 10);
+  validateSeconds('timeout', timeout, 30);
+  validatePattern('chartVersion', chartVersion, /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/,
     'must be a version of the fluxcd-community flux2 Helm chart such as 2.18.3');
-  if (props.targetNamespace !== undefined) validateNamespace('gitOps.targetNamespace', props.targetNamespace);
+  if (props.targetNamespace !== undefined) validateNamespace('targetNamespace', props.targetNamespace);
 }
 
 function validateSeconds(prop: string, duration: Duration, min: number): void {
   if (Token.isUnresolved(duration.toString())) return;
   const seconds = duration.toMilliseconds() / 1000;
   if (!Number.isInteger(seconds) || seconds < min) {
-    throw new Error(`Invalid ${prop} ${duration.toHumanString()}: must be a whole number of seconds, at least ${min} seconds.`);
+    throw new PropError(`Invalid ${prop} ${duration.toHumanString()}: must be a whole number of seconds, at least ${min} seconds.`);
   }
 }

@@ -4,7 +4,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { IServiceAccountRoleProvider, ServiceUser } from './service-user';
-import { defaultEnvName, validateEnvName, validatePattern } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName, validatePattern } from '../private/validate';
 
 /** Props of EmailSender. */
 export interface EmailSenderProps {
@@ -111,6 +111,6 @@ function validateMailFrom(mailFromDomain: string | undefined, domain: string): v
   if (mailFromDomain === undefined || Token.isUnresolved(mailFromDomain) || Token.isUnresolved(domain)) return;
   const zone = domain.replace(/\.$/, '');
   if (!mailFromDomain.endsWith(`.${zone}`)) {
-    throw new Error(`Invalid mailFromDomain '${mailFromDomain}': must be a subdomain of the zone ${zone}, e.g. mail.${zone}.`);
+    throw new PropError(`Invalid mailFromDomain '${mailFromDomain}': must be a subdomain of the zone ${zone}, e.g. mail.${zone}.`);
   }
 }

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IServiceAccountRoleProvider, ServiceUser } from './service-user';
-import { validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 import { ControlQueues } from '../queue';
 import { ReportStore } from '../storage';
 
@@ -100,7 +100,7 @@ function validateDistinctNames(given: ServiceUserNames, envName: string): void {
     const i = names.findIndex(n => n.toLowerCase() === names[j].toLowerCase());
     if (i < j) {
       const prop = given[b] !== undefined ? `userNames.${b}` : `userNames.${keys[i]}`;
-      throw new Error(`Invalid ${prop}: '${names[j]}' is the name of two of the users (userNames.${keys[i]} and userNames.${b}, given or `
+      throw new PropError(`Invalid ${prop}: '${names[j]}' is the name of two of the users (userNames.${keys[i]} and userNames.${b}, given or `
         + 'default); IAM user names are unique per account, ignoring case.');
     }
   });
@@ -139,7 +139,7 @@ export class ScopeServiceUsers extends Construct {
     validatePattern('namespace', namespace, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
       'Kubernetes namespaces are 1 to 63 characters of a-z, 0-9 and -, starting and ending with a letter or digit');
     if (props.podIdentity && !props.cluster) {
-      throw new Error('Invalid podIdentity: podIdentity: true needs the cluster prop (e.g. a ScopeCluster) to bind the roles to service accounts.');
+      throw new PropError('Invalid podIdentity: podIdentity: true needs the cluster prop (e.g. a ScopeCluster) to bind the roles to service accounts.');
     }
     this.envName = props.envName ?? props.reports.envName;
     this.namespace = namespace;

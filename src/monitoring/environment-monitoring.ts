@@ -16,7 +16,7 @@ import { ScopeCluster } from '../cluster';
 import { UsersDatabase } from '../database';
 import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledgeManagedPolicies } from '../private/nag';
-import { defaultEnvName, validateEnvName } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName } from '../private/validate';
 import { AlarmThresholds, EnvironmentProfile, profileDefaults } from '../profile';
 import { ControlQueues } from '../queue';
 import { ReportStore } from '../storage';
@@ -175,7 +175,7 @@ export class EnvironmentMonitoring extends Construct {
     validateAlarmEmails('alarmEmails', props.alarmEmails);
     const containerInsights = props.containerInsights ?? defaults.containerInsights;
     if (containerInsights && !props.cluster) {
-      throw new Error('Invalid containerInsights true: Container Insights runs on a cluster; pass cluster (a ScopeCluster) or set containerInsights to false.');
+      throw new PropError('Invalid containerInsights true: Container Insights runs on a cluster; pass cluster (a ScopeCluster) or set containerInsights to false.');
     }
 
     if (props.encryptionKey) {

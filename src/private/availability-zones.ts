@@ -13,6 +13,7 @@ import { Annotations, ContextProvider, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
+import { PropError } from './validate';
 
 /**
  * AZ IDs where EKS cannot place a cluster's network interfaces; their names differ per account.
@@ -61,15 +62,15 @@ export function chooseAvailabilityZones(scope: Construct, count: number, given: 
 /** Fails unless `azs` names at least two distinct AZs of `region` (EKS needs two). */
 export function validateAvailabilityZones(prop: string, azs: string[], region: string): void {
   if (azs.length < 2) {
-    throw new Error(`Invalid ${prop} [${azs.join(', ')}]: give at least 2 Availability Zone names (EKS needs subnets in two AZs), e.g. ['${Token.isUnresolved(region) ? 'eu-west-1' : region}a', '${Token.isUnresolved(region) ? 'eu-west-1' : region}b'].`);
+    throw new PropError(`Invalid ${prop} [${azs.join(', ')}]: give at least 2 Availability Zone names (EKS needs subnets in two AZs), e.g. ['${Token.isUnresolved(region) ? 'eu-west-1' : region}a', '${Token.isUnresolved(region) ? 'eu-west-1' : region}b'].`);
   }
   const seen = new Set<string>();
   for (const az of azs) {
     if (Token.isUnresolved(az)) continue;
-    if (seen.has(az)) throw new Error(`Invalid ${prop}: '${az}' appears twice; each AZ gets one subnet of each type.`);
+    if (seen.has(az)) throw new PropError(`Invalid ${prop}: '${az}' appears twice; each AZ gets one subnet of each type.`);
     seen.add(az);
     if (!Token.isUnresolved(region) && !(az.startsWith(region) && /^[a-z]$/.test(az.slice(region.length)))) {
-      throw new Error(`Invalid ${prop} '${az}': must be an Availability Zone name of the stack's region ${region} (${region}a, ${region}b, ...).`);
+      throw new PropError(`Invalid ${prop} '${az}': must be an Availability Zone name of the stack's region ${region} (${region}a, ${region}b, ...).`);
     }
   }
 }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from './nag';
+import { PropError } from './validate';
 
 /**
  * VPC flow logs of the VPC that ScopeEnvironment creates (`owned`): all traffic to a CloudWatch
@@ -14,7 +15,7 @@ export function configureFlowLogs(vpc: ec2.IVpc, owned: boolean, enabled: boolea
   removalPolicy: RemovalPolicy, encryptionKey?: kms.IKey): ec2.FlowLog | undefined {
   if (!owned || !(vpc instanceof ec2.Vpc)) {
     if (enabled !== undefined) {
-      throw new Error('Invalid vpcFlowLogs: it applies only to the VPC that ScopeEnvironment creates; turn flow logs on for the vpc you pass yourself.');
+      throw new PropError('Invalid vpcFlowLogs: it applies only to the VPC that ScopeEnvironment creates; turn flow logs on for the vpc you pass yourself.');
     }
     return undefined;
   }

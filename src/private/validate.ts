@@ -1,14 +1,53 @@
 /**
- * Synth-time validation shared by every construct. Each check throws an Error that names the
+ * Synth-time validation shared by every construct. Each check throws a PropError that names the
  * prop and says what is allowed. Unresolved tokens are skipped: their value is only known at deploy time.
  */
 import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * A bad prop, found at synth time. The message starts with `Invalid <prop>`, where `<prop>` is
+ * the prop's path in the props of the construct that threw (`nodeCount`, `frontend.ports`).
+ * A construct that passes options on to a part re-throws it with `within()`, so the user reads
+ * the path in the props they wrote (`cluster.nodeCount`) and which construct it was.
+ */
+export class PropError extends Error {
+  /** The prop's path, as named at the start of the message. */
+  public readonly prop: string;
+
+  constructor(message: string, private readonly constructPath?: string) {
+    super(constructPath ? `${message} (in ${constructPath})` : message);
+    const match = /^Invalid ([^\s:]+)/.exec(message);
+    if (!match) throw new Error(`PropError messages start with 'Invalid <prop>': ${message}`);
+    this.prop = match[1];
+    this.name = 'PropError';
+  }
+
+  /** This error as seen from `path`'s props: prop prefixed with `prefix.` (if any), path appended once. */
+  public within(prefix: string | undefined, path: string): PropError {
+    if (this.constructPath !== undefined) return this;
+    const message = this.message.replace(/^Invalid /, `Invalid ${prefix ? `${prefix}.` : ''}`);
+    return new PropError(message, path);
+  }
+}
+
+/**
+ * Runs `build` (which creates a part from the options under `prefix`) and re-throws a PropError
+ * from it with the prop's full path and `scope`'s construct path.
+ */
+export function withPropPath<T>(scope: IConstruct, prefix: string | undefined, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    throw e instanceof PropError ? e.within(prefix, scope.node.path) : e;
+  }
+}
 
 /** Fails unless `value` matches `pattern`; `allowed` describes the pattern in words. */
 export function validatePattern(prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
   if (value === undefined || Token.isUnresolved(value)) return;
   if (!pattern.test(value)) {
-    throw new Error(`Invalid ${prop} '${value}': ${allowed}.`);
+    throw new PropError(`Invalid ${prop} '${value}': ${allowed}.`);
   }
 }
 
@@ -17,7 +56,7 @@ export function validateInteger(prop: string, value: number | undefined, min: nu
   if (value === undefined || Token.isUnresolved(value)) return;
   const range = max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
   if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
-    throw new Error(`Invalid ${prop} ${value}: must be ${range}.`);
+    throw new PropError(`Invalid ${prop} ${value}: must be ${range}.`);
   }
 }
 
@@ -53,6 +92,6 @@ export function validateTags(prop: string, tags: { [key: string]: string } | und
         : !TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(value) ? 'tags use only letters, digits, spaces and _ . : / = + - @'
           : key.toLowerCase().startsWith('aws:') ? 'keys starting with aws: are reserved for AWS'
             : undefined;
-    if (problem) throw new Error(`Invalid ${prop} '${key}': ${problem}.`);
+    if (problem) throw new PropError(`Invalid ${prop} '${key}': ${problem}.`);
   }
 }

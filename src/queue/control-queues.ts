@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge, nagValue } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** Options of the control queue namespace (the old `sqs up`, which created nothing). */
 export interface ControlQueuesOptions {
@@ -57,7 +57,6 @@ export const CONTROL_QUEUE_ACTIONS = [
   'sqs:GetQueueUrl',
   'sqs:GetQueueAttributes',
   'sqs:SetQueueAttributes',
-  'sqs:ListQueues',
   'sqs:SendMessage',
   'sqs:ReceiveMessage',
   'sqs:DeleteMessage',
@@ -71,7 +70,7 @@ function validateQueueNames(names: string[]): void {
     if (Token.isUnresolved(name)) return;
     for (const [key, what] of [[name, `queues[${i}]`], [`${name}_dlq`, `the dead-letter queue of queues[${i}]`], [`${name}Dlq`, `queues[${i}]`]]) {
       const other = taken.get(key);
-      if (other) throw new Error(`Invalid queues[${i}] '${name}': it collides with ${other} (each queue also gets <name>_dlq).`);
+      if (other) throw new PropError(`Invalid queues[${i}] '${name}': it collides with ${other} (each queue also gets <name>_dlq).`);
       taken.set(key, what);
     }
   });
@@ -139,7 +138,7 @@ export class ControlQueues extends Construct {
     validatePattern(`queues[${index}]`, name, /^[A-Za-z0-9_-]+$/, 'queue names use only A-Z, a-z, 0-9, _ and -');
     const queueName = `${this.queuePrefix}${name}`;
     if (queueName.length + '_dlq'.length > 80) {
-      throw new Error(`Invalid queues[${index}] '${name}': '${queueName}_dlq' is longer than the 80 characters SQS allows.`);
+      throw new PropError(`Invalid queues[${index}] '${name}': '${queueName}_dlq' is longer than the 80 characters SQS allows.`);
     }
     const common: sqs.QueueProps = this.encryptionKey
       ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.encryptionKey, enforceSSL: true }

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { sendEventsToEventBridge } from '../private/access-logs';
 import { acknowledge, nagValue } from '../private/nag';
-import { defaultEnvName, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
 /** Options of the report store (the old `dynamodb up` and the `<env>-reports` bucket). */
 export interface ReportStoreOptions {
@@ -267,7 +267,7 @@ function validateProps(props: ReportStoreProps): void {
   const provisioned = props.billing === dynamodb.BillingMode.PROVISIONED;
   for (const [prop, value] of [['readCapacity', props.readCapacity], ['writeCapacity', props.writeCapacity]] as const) {
     if (value !== undefined && !provisioned) {
-      throw new Error(`Invalid ${prop}: capacity is only allowed with billing: BillingMode.PROVISIONED (billing is on demand).`);
+      throw new PropError(`Invalid ${prop}: capacity is only allowed with billing: BillingMode.PROVISIONED (billing is on demand).`);
     }
     validateInteger(prop, value, 1, 40000);
   }
@@ -275,11 +275,11 @@ function validateProps(props: ReportStoreProps): void {
     if (value !== undefined) validateInteger(`${prop} (days)`, value.toDays({ integral: false }), 1);
   }
   if (props.table && (props.tableName || props.billing || props.pointInTimeRecovery !== undefined)) {
-    throw new Error('Invalid table: an existing table was given, so tableName, billing and pointInTimeRecovery cannot be set.');
+    throw new PropError('Invalid table: an existing table was given, so tableName, billing and pointInTimeRecovery cannot be set.');
   }
   if (props.bucket && (props.bucketName || props.versioned !== undefined || props.reportExpiration || props.noncurrentVersionExpiration
     || props.serverAccessLogsBucket || props.eventBridge !== undefined)) {
-    throw new Error('Invalid bucket: an existing bucket was given, so bucketName, versioned, reportExpiration, noncurrentVersionExpiration, '
+    throw new PropError('Invalid bucket: an existing bucket was given, so bucketName, versioned, reportExpiration, noncurrentVersionExpiration, '
       + 'serverAccessLogsBucket and eventBridge cannot be set.');
   }
 }

@@ -581,20 +581,20 @@ describe('ScopeCluster bad input', () => {
 
   test('version the bundled kubectl layers do not cover', () => {
     expect(() => build({ version: eks.KubernetesVersion.V1_33 }))
-      .toThrow("Invalid cluster.version 1.33: a kubectl layer is bundled for Kubernetes 1.34, 1.35, 1.36 only; use one of these (KubernetesVersion.of('1.36') is the default) "
+      .toThrow("Invalid version 1.33: a kubectl layer is bundled for Kubernetes 1.34, 1.35, 1.36 only; use one of these (KubernetesVersion.of('1.36') is the default) "
         + 'or pass cluster.kubectlLayer with the layer for 1.33 (e.g. from @aws-cdk/lambda-layer-kubectl-v33).');
   });
 
   test('version that is not a Kubernetes minor version', () => {
     expect(() => build({ version: eks.KubernetesVersion.of('1.36.2') }))
-      .toThrow("Invalid cluster.version '1.36.2': must be a Kubernetes minor version such as 1.36.");
+      .toThrow("Invalid version '1.36.2': must be a Kubernetes minor version such as 1.36.");
   });
 
   test('addonVersions: unknown add-on and malformed version', () => {
     expect(() => build({ addonVersions: { 'vpc-cni-typo': 'v1.20.0-eksbuild.1' } }))
-      .toThrow("Invalid cluster.addonVersions: 'vpc-cni-typo' is not a managed add-on of this cluster; its add-ons are 'eks-pod-identity-agent'");
+      .toThrow("Invalid addonVersions: 'vpc-cni-typo' is not a managed add-on of this cluster; its add-ons are 'eks-pod-identity-agent'");
     expect(() => build({ addonVersions: { 'eks-pod-identity-agent': 'latest' } }))
-      .toThrow("Invalid cluster.addonVersions['eks-pod-identity-agent'] 'latest': must be an EKS add-on version such as v1.3.10-eksbuild.2");
+      .toThrow("Invalid addonVersions['eks-pod-identity-agent'] 'latest': must be an EKS add-on version such as v1.3.10-eksbuild.2");
   });
 
   test('certificate without port 443, and port 443 without certificate', () => {

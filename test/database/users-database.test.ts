@@ -397,7 +397,7 @@ describe('UsersDatabase', () => {
 
   test('a VPC with public subnets only is refused', () => {
     expect(() => build({}, { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] }))
-      .toThrow('UsersDatabase needs a vpc with private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED)');
+      .toThrow('Invalid vpc: UsersDatabase needs private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED)');
   });
 
   test.each<[string, Partial<UsersDatabaseProps>, string | RegExp]>([
@@ -423,6 +423,6 @@ describe('UsersDatabase', () => {
     const stack = new Stack(new App(), 'S');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     expect(() => new UsersDatabase(stack, 'Db', { vpc, snapshotIdentifier: 'snap', storageEncryptionKey: new kms.Key(stack, 'K') }))
-      .toThrow(/^storageEncryptionKey cannot be combined with snapshotIdentifier/);
+      .toThrow(/^Invalid storageEncryptionKey: it cannot be combined with snapshotIdentifier/);
   });
 });

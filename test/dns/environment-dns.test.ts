@@ -11,9 +11,12 @@ function stack(region?: string): Stack {
   return new Stack(new App(), 'Dns', region ? { env: { account: '222222222222', region } } : undefined);
 }
 
-function nlb(s: Stack): elbv2.NetworkLoadBalancer {
-  const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
-  return new elbv2.NetworkLoadBalancer(s, 'Frontend', { vpc, internetFacing: true });
+function nlb(s: Stack, ipAddressType = elbv2.IpAddressType.IPV4): elbv2.NetworkLoadBalancer {
+  const vpc = new ec2.Vpc(s, 'Vpc', {
+    maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+    ipProtocol: ipAddressType === elbv2.IpAddressType.IPV4 ? ec2.IpProtocol.IPV4_ONLY : ec2.IpProtocol.DUAL_STACK,
+  });
+  return new elbv2.NetworkLoadBalancer(s, 'Frontend', { vpc, internetFacing: true, ipAddressType });
 }
 
 function parent(s: Stack, name = 'example.com'): route53.IHostedZone {
@@ -118,7 +121,7 @@ describe('frontend records', () => {
 
   test('A and AAAA with dualStack, custom name, target health off', () => {
     const s = stack();
-    const { t, dns } = build({ frontend: nlb(s), dualStack: true, frontendRecordName: 'scope', evaluateTargetHealth: false }, s);
+    const { t, dns } = build({ frontend: nlb(s, elbv2.IpAddressType.DUAL_STACK), dualStack: true, frontendRecordName: 'scope', evaluateTargetHealth: false }, s);
     for (const type of ['A', 'AAAA']) {
       t.hasResourceProperties('AWS::Route53::RecordSet', {
         Name: 'scope.dev.example.com.', Type: type, AliasTarget: { ...nlbAlias(t), EvaluateTargetHealth: false },
@@ -127,6 +130,11 @@ describe('frontend records', () => {
     expect(dns.frontendName).toBe('scope.dev.example.com');
     expect(dns.frontendAaaaRecord).toBeDefined();
   });
+
+  test('dualStack is refused for an IPv4-only load balancer and without one: no AAAA record that never answers', () => {
+    expect(() => build({ frontend: nlb(stack()), dualStack: true })).toThrow(/Invalid dualStack: .*this one is IPv4 only/);
+    expect(() => build({ dualStack: true })).toThrow(/Invalid dualStack: .*there is no frontend/);
+  });
 });
 
 describe('aliases', () => {
@@ -134,7 +142,7 @@ describe('aliases', () => {
     const s = stack();
     const root = parent(s);
     const { t } = build({
-      frontend: nlb(s),
+      frontend: nlb(s, elbv2.IpAddressType.DUAL_STACK),
       dualStack: true,
       aliases: [
         { name: 'scope.example.com', zone: root },

@@ -1,5 +1,5 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { transitiveDependencies } from './template-graph';
@@ -260,15 +260,35 @@ describe('wiring', () => {
 
 describe('outputs', () => {
   const outputs = dev.template.toJSON().Outputs as Record<string, any>;
-  const byName = (name: string) => Object.entries(outputs).find(([id]) => id.startsWith(`dev${name}`))?.[1];
+  const byName = (name: string) => outputs[`Dev${name}`];
 
   test.each([
-    'KubeconfigCommand', 'FrontendUrl', 'DnsNameServers', 'DatabaseEndpoint', 'DatabaseAppSecretArn', 'ReportsTableName',
+    'KubeconfigCommand', 'FrontendUrl', 'ZoneNameServers', 'DatabaseEndpoint', 'DatabaseAppSecretArn', 'ReportsTableName',
     'ReportsBucketName', 'ControlQueuePrefix', 'ReportWriterSecretArn', 'ReportReaderSecretArn', 'QueueReadWriterSecretArn',
-  ])('%s exists with a description', (name) => {
+  ])('Dev%s: a stable key (no hash) with a description, not exported by default', (name) => {
     const output = byName(name);
     expect(output).toBeDefined();
     expect(output.Description.length).toBeGreaterThan(10);
+    expect(output.Export).toBeUndefined();
+  });
+
+  test('output keys are <EnvName><Key> for multi-word names too, and exportOutputs exports them as scope-<envName>-<Key>', () => {
+    const stack = new Stack(new App(), 'Keys', { env: ENV });
+    new ScopeEnvironment(stack, 'x', { envName: 'eu-staging', exportOutputs: true });
+    const keyed = stack.resolve((Template.fromStack(stack).toJSON().Outputs as Record<string, any>).EuStagingFrontendUrl);
+    expect(keyed.Export).toEqual({ Name: 'scope-eu-staging-FrontendUrl' });
+  });
+
+  test('without any admin principal, synth warns which prop to set; the kubeconfig command has no --role-arn', () => {
+    Annotations.fromStack(dev.stack).hasWarning('/scope-dev/dev/Cluster', Match.stringLikeRegexp('No IAM principal has cluster-admin access.*cluster\\.adminRoles'));
+    expect(byName('KubeconfigCommand').Value['Fn::Join'][1].join('')).not.toContain('--role-arn');
+  });
+
+  test('with an admin role given by ARN, no warning and the kubeconfig command assumes it', () => {
+    const arn = 'arn:aws:iam::111111111111:role/ops';
+    const { stack, template } = synth({ cluster: { adminPrincipalArns: ['arn:aws:iam::111111111111:user/alice', arn] } });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('No IAM principal has cluster-admin access'));
+    expect(JSON.stringify(template.toJSON().Outputs.DevKubeconfigCommand.Value)).toContain(`--role-arn ${arn}`);
   });
 
   test('the frontend URL uses the DNS name', () => {
@@ -282,6 +302,21 @@ describe('outputs', () => {
 });
 
 describe('two environments never collide', () => {
+  test('the same envName twice in one account is a synth error naming both construct paths', () => {
+    const app = new App();
+    new ScopeEnvironment(new Stack(app, 'scope-a', { env: ENV }), 'dev');
+    expect(() => new ScopeEnvironment(new Stack(app, 'scope-b', { env: { ...ENV, region: 'us-east-1' } }), 'dev'))
+      .toThrow(/^Invalid envName 'dev': ScopeEnvironment scope-a\/dev already uses it in account 111111111111; .* \(in scope-b\/dev\)$/);
+  });
+
+  test('the same envName in different accounts, or in stacks whose account is known only at deploy time, is fine', () => {
+    const app = new App();
+    new ScopeEnvironment(new Stack(app, 'scope-a', { env: ENV }), 'dev');
+    new ScopeEnvironment(new Stack(app, 'scope-b', { env: { ...ENV, account: '222222222222' } }), 'dev');
+    new ScopeEnvironment(new Stack(app, 'scope-c'), 'dev');
+    expect(() => new ScopeEnvironment(new Stack(app, 'scope-d'), 'dev')).not.toThrow();
+  });
+
   test('in one app, one stack each', () => {
     const app = new App();
     for (const id of ['dev', 'staging']) new ScopeEnvironment(new Stack(app, `scope-${id}`, { env: ENV }), id);

@@ -310,12 +310,12 @@ describe('bad props fail at synth time, naming the prop', () => {
 
   test('helloWorld and gitOps are mutually exclusive', () => {
     expect(build({ cluster: { helloWorld: true }, gitOps: { repository: REPOSITORY } }))
-      .toThrow(/Invalid gitOps: helloWorld \(cluster\.helloWorld\) and gitOps cannot both be on/);
+      .toThrow(/^Invalid gitOps: cluster\.helloWorld is on, and helloWorld and gitOps cannot both be on: .* \(in bad\/bad\)$/);
   });
 
   test.each([
     [{ repository: 'git@github.com:example/app.git' }, /Invalid gitOps\.repository 'git@github\.com:example\/app\.git': must be a git URL/],
-    [{ repository: 'ssh://git@github.com/example/app' }, /Invalid gitOps\.repository .*ssh:\/\/ needs gitOps\.secret/],
+    [{ repository: 'ssh://git@github.com/example/app' }, /Invalid gitOps\.repository .*ssh:\/\/ needs secret/],
     [{ repository: 'https://user:tok3n@github.com/example/app' }, /Invalid gitOps\.repository: it contains a password/],
     [{ repository: REPOSITORY, branch: 'feature..x' }, /Invalid gitOps\.branch 'feature\.\.x'/],
     [{ repository: REPOSITORY, branch: 'with space' }, /Invalid gitOps\.branch/],
