@@ -374,7 +374,9 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
       cluster: this.cluster,
       subnets: nodeSubnets,
       instanceTypes,
-      capacityType: props.capacityType ?? eks.CapacityType.ON_DEMAND,
+      // CapacityType is create-only and EKS's default is ON_DEMAND: stating it would replace every node
+      // group created by an earlier release (which left it out), so only Spot is written.
+      capacityType: props.capacityType === eks.CapacityType.SPOT ? eks.CapacityType.SPOT : undefined,
       amiType: architecture === ec2.InstanceArchitecture.ARM_64
         ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
         : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,

@@ -126,7 +126,7 @@ describe('ScopeCluster defaults', () => {
   });
 
   test('node group update config: one node at a time', () => {
-    template.hasResourceProperties('AWS::EKS::Nodegroup', { UpdateConfig: { MaxUnavailable: 1 }, CapacityType: 'ON_DEMAND' });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { UpdateConfig: { MaxUnavailable: 1 }, CapacityType: Match.absent() });
   });
 
   test('no prefix delegation: the launch template has no user data (nodeadm\'s own max pods)', () => {

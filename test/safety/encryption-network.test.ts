@@ -110,7 +110,7 @@ describe.each(TEMPLATES)('%s', (_, template) => {
       }
       expect(key).toBeDefined();
       expect(template.Resources[key!].Properties).toMatchObject({ EnableKeyRotation: true, PendingWindowInDays: 30 });
-      expect(template.Resources[key!].DeletionPolicy).toBe('Retain');
+      expect(template.Resources[key!].DeletionPolicy).toBe('RetainExceptOnCreate');
     });
 
     test('encrypts the reports bucket (with an S3 Bucket Key), queues, log groups and every secret', () => {
