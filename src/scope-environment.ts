@@ -229,7 +229,8 @@ export class ScopeEnvironment extends Construct {
     if (props.accessLogs ?? defaults.accessLogs) {
       this.accessLogsBucket = createAccessLogBucket(this, 'AccessLogs', defaults.storageRemovalPolicy);
     }
-    part(undefined, () => configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey));
+    part(undefined, () =>
+      configureFlowLogs(this.vpc, props.vpc === undefined, props.vpcFlowLogs, defaults.vpcFlowLogs, defaults.storageRemovalPolicy, envKey));
 
     const frontend = part(undefined, () => this.frontendOptions(props, defaults.frontendDeletionProtection, defaults.controllerReplicas));
     const clusterOptions = props.cluster ?? {};

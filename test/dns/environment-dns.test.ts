@@ -13,7 +13,9 @@ function stack(region?: string): Stack {
 
 function nlb(s: Stack, ipAddressType = elbv2.IpAddressType.IPV4): elbv2.NetworkLoadBalancer {
   const vpc = new ec2.Vpc(s, 'Vpc', {
-    maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+    maxAzs: 1,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
     ipProtocol: ipAddressType === elbv2.IpAddressType.IPV4 ? ec2.IpProtocol.IPV4_ONLY : ec2.IpProtocol.DUAL_STACK,
   });
   return new elbv2.NetworkLoadBalancer(s, 'Frontend', { vpc, internetFacing: true, ipAddressType });

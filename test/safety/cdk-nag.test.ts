@@ -15,7 +15,8 @@ import { AwsSolutionsChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { exampleApp } from './environments';
 import {
-  ControlQueues, EmailSender, EnvironmentDns, EnvironmentMonitoring, EnvironmentProfile, ReportStore, ScopeCluster, ScopeEnvironment, ScopeEnvironmentProps,
+  ControlQueues, EmailSender, EnvironmentDns, EnvironmentMonitoring, EnvironmentProfile, ReportStore, ScopeCluster, ScopeEnvironment,
+  ScopeEnvironmentProps,
   ScopeServiceUsers, UsersDatabase,
 } from '../../src';
 
