@@ -149,8 +149,12 @@ const eslintCheck = project.addTask('eslint:check', {
 });
 project.testTask.reset();
 project.testTask.spawn(tarball); // includes the bundle
-project.testTask.exec('jest --passWithNoTests --updateSnapshot', { condition: OUTSIDE_CI, receiveArgs: true });
-project.testTask.exec('jest --passWithNoTests --ci', { condition: IN_CI, receiveArgs: true });
+// Test files run in worker processes that are recycled once they hold 300 MB (every synth-heavy file
+// does): run in band, the process kept spinning after some synth-heavy files had passed and
+// starved the next file; a recycled worker cannot.
+const JEST_WORKERS = '--maxWorkers=2 --workerIdleMemoryLimit=300MB';
+project.testTask.exec(`jest --passWithNoTests --updateSnapshot ${JEST_WORKERS}`, { condition: OUTSIDE_CI, receiveArgs: true });
+project.testTask.exec(`jest --passWithNoTests --ci ${JEST_WORKERS}`, { condition: IN_CI, receiveArgs: true });
 project.testTask.spawn(eslintTask, { condition: OUTSIDE_CI });
 project.testTask.spawn(eslintCheck, { condition: IN_CI });
 project.testTask.spawn(integVerify);

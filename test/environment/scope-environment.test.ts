@@ -444,8 +444,7 @@ describe('HTTPS frontend (domain.certificate)', () => {
   });
 
   test('FrontendUrl is https://frontend.<zone>/', () => {
-    const [, url] = Object.entries(outputs).find(([id]) => id.startsWith('tlsFrontendUrl'))!;
-    expect(url.Value).toBe('https://frontend.tls.scope.example.com/');
+    expect(outputs.TlsFrontendUrl.Value).toBe('https://frontend.tls.scope.example.com/');
   });
 
   test('cluster.frontend.ports [443] drops plain HTTP', () => {
