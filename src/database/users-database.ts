@@ -589,8 +589,12 @@ export class UsersDatabase extends Construct {
 
   /** A custom resource on the bootstrap's provider (no extra Lambda) that turns deletion protection on. */
   private createDeletionProtectionStep(provider: cr.Provider): CustomResource {
-    const instanceArn = this.instance.instanceArn;
-    iam.Grant.addToPrincipal({ grantee: this.bootstrapFunction!, actions: ['rds:ModifyDBInstance'], resourceArns: [instanceArn] });
+    // A policy of its own that only this step waits for: in the function's default policy, the
+    // instance ARN would make the bootstrap function (and so the deploy) wait for the database.
+    const policy = new iam.Policy(this, 'DeletionProtectionPolicy', {
+      roles: [this.bootstrapFunction!.role!],
+      statements: [new iam.PolicyStatement({ actions: ['rds:ModifyDBInstance'], resources: [this.instance.instanceArn] })],
+    });
     const step = new CustomResource(this, 'DeletionProtection', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::UsersDatabaseDeletionProtection',
@@ -599,7 +603,7 @@ export class UsersDatabase extends Construct {
         DeletionProtection: true,
       },
     });
-    step.node.addDependency(this.bootstrap);
+    step.node.addDependency(this.bootstrap, policy);
     return step;
   }
 }

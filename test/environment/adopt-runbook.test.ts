@@ -27,6 +27,8 @@ const ADOPT: ScopeEnvironmentProps = {
   profile: EnvironmentProfile.PRODUCTION,
   reports: { tableName: 'prod_reports', bucketName: 'prod-reports' },
   domain: { zoneName: 'prod.example.com' },
+  // The reports bucket would log into the access-log bucket, which an import cannot create (README step 1).
+  accessLogs: false,
 };
 
 function template(props: ScopeEnvironmentProps): any {
