@@ -340,8 +340,14 @@ describe('UsersDatabase', () => {
           { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^S?DbInstanceSecret[0-9A-F]{8}') } },
           { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: APP_SECRET } },
           { Action: 'secretsmanager:PutSecretValue', Effect: 'Allow', Resource: { Ref: APP_SECRET } },
-          { Action: 'rds:ModifyDBInstance', Effect: 'Allow', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':db:', { Ref: INSTANCE }])] }) },
         ],
+      },
+    });
+    // Deletion protection in a policy of its own that only that step waits for (not the function).
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^DbBootstrapFunctionServiceRole') }],
+      PolicyDocument: {
+        Statement: [{ Action: 'rds:ModifyDBInstance', Effect: 'Allow', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':db:', { Ref: INSTANCE }])] }) }],
       },
     });
     // Its security group: out to the database and HTTPS only.
