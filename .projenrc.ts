@@ -149,10 +149,10 @@ const eslintCheck = project.addTask('eslint:check', {
 });
 project.testTask.reset();
 project.testTask.spawn(tarball); // includes the bundle
-// Test files run in worker processes that are recycled once they hold 300 MB (every synth-heavy file
-// does): run in band, the process kept spinning after some synth-heavy files had passed and
-// starved the next file; a recycled worker cannot.
-const JEST_WORKERS = '--maxWorkers=2 --workerIdleMemoryLimit=300MB';
+// Every test file runs in a fresh worker process (a 1 MB idle limit recycles each worker after its
+// file): a process that had run some synth-heavy files kept spinning after they passed and starved
+// the next file, in band and in a reused worker alike. Jest kills the workers at the end.
+const JEST_WORKERS = '--maxWorkers=2 --workerIdleMemoryLimit=1MB';
 project.testTask.exec(`jest --passWithNoTests --updateSnapshot ${JEST_WORKERS}`, { condition: OUTSIDE_CI, receiveArgs: true });
 project.testTask.exec(`jest --passWithNoTests --ci ${JEST_WORKERS}`, { condition: IN_CI, receiveArgs: true });
 project.testTask.spawn(eslintTask, { condition: OUTSIDE_CI });
