@@ -243,7 +243,7 @@ export const EDITS: Edit[] = [
     after: p => withDatabase(p, { deletionProtection: false }),
     replaced: [],
     updated: ['AWS::RDS::DBInstance'],
-    removed: ['Custom::UsersDatabaseDeletionProtection'],
+    removed: ['Custom::UsersDatabaseDeletionProtection', 'AWS::IAM::Policy'],
     downtime: 'none',
   },
 ];
