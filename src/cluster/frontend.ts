@@ -132,6 +132,8 @@ export class FrontendEndpoint extends Construct {
 
   /** The load balancer; alias a DNS record to it. */
   public readonly loadBalancer: elbv2.INetworkLoadBalancer;
+  /** The load balancer's address type (IPv4 only: the VPC has no IPv6 CIDRs). */
+  public readonly ipAddressType: elbv2.IpAddressType = elbv2.IpAddressType.IPV4;
   /** The IP target group that the controller fills with the Service's pods. */
   public readonly targetGroup: elbv2.INetworkTargetGroup;
   /** Security group of the load balancer (open to the internet on the listener ports). */

@@ -217,6 +217,11 @@ export interface ScopeClusterProps extends ScopeClusterOptions {
  */
 export class ScopeCluster extends Construct implements IServiceAccountRoleProvider {
   /** The EKS cluster. */
+  public readonly eksCluster: eks.Cluster;
+  /**
+   * The EKS cluster.
+   * @deprecated use `eksCluster` (`scopeCluster.cluster` read as `cluster.cluster`).
+   */
   public readonly cluster: eks.Cluster;
   /** The managed node group (min = max = desired = `nodeCount`). */
   public readonly nodegroup: eks.Nodegroup;
@@ -302,7 +307,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     });
     kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Kubernetes API, AWS APIs and Helm repositories');
 
-    this.cluster = new eks.Cluster(this, 'Cluster', {
+    this.eksCluster = this.cluster = new eks.Cluster(this, 'Cluster', {
       version,
       vpc: this.vpc,
       vpcSubnets: [nodeSubnets],

@@ -267,6 +267,12 @@ export class UsersDatabase extends Construct {
   public readonly envName: string;
   /** The bootstrap custom resource; depend on it to use the database only once it exists. */
   public readonly bootstrap: CustomResource;
+  /** The function behind the bootstrap custom resource (runs only during deployments). */
+  public readonly bootstrapFunction!: lambda.IFunction;
+  /** The instance class and size the database runs on. */
+  public readonly instanceType: ec2.InstanceType;
+  /** Allocated storage in GiB. */
+  public readonly allocatedStorage: number;
   /**
    * The step that turns deletion protection on (only when `deletionProtection` is on). It runs
    * after the bootstrap; make it depend on the rest of the stack too (ScopeEnvironment does), so
@@ -276,7 +282,6 @@ export class UsersDatabase extends Construct {
 
   private readonly iamAuthentication: boolean;
   private bootstrapProvider?: cr.Provider;
-  private bootstrapFunction?: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: UsersDatabaseProps) {
     super(scope, id);
@@ -301,6 +306,8 @@ export class UsersDatabase extends Construct {
     // resource spec), and RDS "updates the DB instance to the default minor version if the current
     // minor version is lower", otherwise changes nothing
     // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html, EngineVersion).
+    this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
+    this.allocatedStorage = props.allocatedStorage ?? 20;
     const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 });
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -320,7 +327,7 @@ export class UsersDatabase extends Construct {
     // Settings shared by a new instance and a restored one, so a restore keeps network, parameters and backups.
     const common: rds.DatabaseInstanceSourceProps = {
       engine,
-      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      instanceType: this.instanceType,
       vpc: props.vpc,
       vpcSubnets,
       securityGroups: [securityGroup],
@@ -328,7 +335,7 @@ export class UsersDatabase extends Construct {
       port,
       parameterGroup,
       storageType: rds.StorageType.GP3,
-      allocatedStorage: props.allocatedStorage ?? 20,
+      allocatedStorage: this.allocatedStorage,
       multiAz: props.multiAz ?? true,
       backupRetention: props.backupRetention ?? Duration.days(5),
       copyTagsToSnapshot: true,
@@ -502,6 +509,7 @@ export class UsersDatabase extends Construct {
       memorySize: 256,
       logGroup,
     });
+    (this as { bootstrapFunction: lambda.IFunction }).bootstrapFunction = fn;
     const rulesBefore = new Set(this.securityGroup.node.children);
     this.allowFrom(fn, 'PostgreSQL from the bootstrap function');
     // Only the rule just added: the group's other rules (e.g. from the EKS cluster) must not make the bootstrap wait.
@@ -563,7 +571,6 @@ export class UsersDatabase extends Construct {
       + 'supported by Lambda); it runs only during deployments, inside the VPC, with access to two secrets and the database port only.');
     acknowledgeProviderFramework(provider, fn, 'the users database bootstrap');
     this.bootstrapProvider = provider;
-    this.bootstrapFunction = fn;
     const bootstrap = new CustomResource(this, 'Bootstrap', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::UsersDatabaseBootstrap',

@@ -494,7 +494,7 @@ export class EnvironmentMonitoring extends Construct {
     }
     // The bootstrap custom resource's function (UsersDatabase child 'BootstrapFunction'). It runs
     // only during deployments: no invocation, no data, not breaching.
-    const bootstrap = database.node.tryFindChild('BootstrapFunction') as lambda.IFunction | undefined;
+    const bootstrap: lambda.IFunction | undefined = database.bootstrapFunction;
     if (bootstrap) {
       this.alarm({
         part: 'database',
