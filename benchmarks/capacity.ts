@@ -1,5 +1,5 @@
 /**
- * Capacity rows for `npx projen bench`: the profile table (src/profile.ts) through the capacity
+ * Capacity rows for `npx projen bench`: the profile table (src/profile/profile.ts) through the capacity
  * model (src/cluster/capacity.ts) with the instance type table (src/cluster/instance-types.ts).
  */
 import { ClusterCapacity, SystemPod, clusterCapacity, systemPods } from '../src/cluster/capacity';

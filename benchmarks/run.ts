@@ -191,7 +191,7 @@ function cost(dev: SynthesizedStack, prod: SynthesizedStack) {
   }
   const whatIf: Array<{ change: string; total: number }> = [];
   if (bills.development.total > limit) {
-    // Which node default would bring DEVELOPMENT under the target (src/profile.ts is the lead's to change).
+    // Which node default would bring DEVELOPMENT under the target (src/profile/profile.ts is the lead's to change).
     for (const type of Object.keys(INSTANCE_TYPES)) {
       whatIf.push({ change: `nodeInstanceType ${type}`, total: bill(dev.template, { nodeInstanceType: type }).total });
     }
@@ -209,7 +209,7 @@ function cost(dev: SynthesizedStack, prod: SynthesizedStack) {
 
 // ---- capacity: pods and memory left for the application --------------------------------------------
 function capacity(dev: SynthesizedStack) {
-  section('Capacity per profile (src/profile.ts, instance data src/cluster/instance-types.ts, model src/cluster/capacity.ts)');
+  section('Capacity per profile (src/profile/profile.ts, instance data src/cluster/instance-types.ts, model src/cluster/capacity.ts)');
   const rows = capacityRows();
   console.log(table(['profile', 'nodes', 'max pods per node', 'system pods', 'free app pods', 'allocatable (MiB)', 'system pods\' memory (MiB)', 'memory for apps (MiB)', 'idle USD/month'],
     rows.map(r => [r.profile, r.nodes, r.maxPodsPerNode, r.systemPods, r.freeAppPods, r.allocatableMiB, r.systemMemoryMiB, r.appMemoryMiB,

@@ -1,3 +1,2 @@
 export * from './scope-cluster';
-export * from './frontend';
 export { ClusterSupportType } from './kubernetes-version';

@@ -7,13 +7,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PREFIX_DELEGATION_MAX_PODS_EXPRESSION } from './capacity';
-import { FrontendEndpoint, FrontendOptions } from './frontend';
+import { FrontendEndpoint, FrontendOptions } from '../frontend';
 import { ClusterSupportType, DEFAULT_KUBERNETES_VERSION, defaultKubernetesVersion, kubectlLayerFor } from './kubernetes-version';
 import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
 } from './pod-identity';
 import { IServiceAccountRoleProvider } from '../iam/service-user';
-import { chooseAvailabilityZones, newVpc } from '../private/availability-zones';
+import { chooseAvailabilityZones, newVpc } from '../network/availability-zones';
 import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { acknowledge, acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';

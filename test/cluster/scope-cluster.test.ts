@@ -6,7 +6,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ClusterSupportType, FrontendOptions, ScopeCluster, ScopeClusterProps } from '../../src/cluster';
+import { ClusterSupportType, ScopeCluster, ScopeClusterProps } from '../../src/cluster';
+import { FrontendOptions } from '../../src/frontend';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 

@@ -13,7 +13,7 @@ import { Annotations, ContextProvider, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
-import { PropError } from './validate';
+import { PropError } from '../private/validate';
 
 /**
  * AZ IDs where EKS cannot place a cluster's network interfaces; their names differ per account.

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole, validateNamespace, validateServiceAccountName,
-} from './pod-identity';
+} from '../cluster/pod-identity';
 import { acknowledge } from '../private/nag';
 import { PropError, validateInteger, validatePattern } from '../private/validate';
 

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { FrontendEndpoint, FrontendEndpointOptions } from '../../src/cluster';
+import { FrontendEndpoint, FrontendEndpointOptions } from '../../src/frontend';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const CERT_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';

@@ -2,8 +2,8 @@ import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { acknowledge } from './nag';
-import { PropError } from './validate';
+import { acknowledge } from '../private/nag';
+import { PropError } from '../private/validate';
 
 /**
  * VPC flow logs of the VPC that ScopeEnvironment creates (`owned`): all traffic to a CloudWatch

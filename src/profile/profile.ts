@@ -2,8 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ClusterSupportType } from './cluster/kubernetes-version';
-import { PropError } from './private/validate';
+import { ClusterSupportType } from '../cluster/kubernetes-version';
+import { PropError } from '../private/validate';
 
 /** What an environment is for; it picks every default of ScopeEnvironment. */
 export enum EnvironmentProfile {
