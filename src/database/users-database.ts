@@ -96,7 +96,9 @@ export class UsersDatabase extends Construct {
 
     leaveDeletionProtectionToStep(instance, settings.deletionProtection);
     if (settings.deletionProtection) {
-      this.deletionProtectionStep = createDeletionProtectionStep(this, { instance, provider: bootstrap.provider, fn: bootstrap.fn, bootstrap: bootstrap.resource });
+      this.deletionProtectionStep = createDeletionProtectionStep(this, {
+        instance, provider: bootstrap.provider, fn: bootstrap.fn, bootstrap: bootstrap.resource,
+      });
     }
     acknowledgeInstanceFindings(instance, parts, appSecret, sourceProps);
   }

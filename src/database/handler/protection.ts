@@ -2,8 +2,8 @@
  * The deletion protection step (`Custom::UsersDatabaseDeletionProtection`), the last step of a
  * deploy: sets the instance's deletion protection on Create/Update; Delete leaves it as it is.
  */
-import { BootstrapEvent, BootstrapResponse, requiredString } from './events';
 import { messageOf } from './errors';
+import { BootstrapEvent, BootstrapResponse, requiredString } from './events';
 
 /** Resource type of the deletion protection step. */
 export const DELETION_PROTECTION_TYPE = 'Custom::UsersDatabaseDeletionProtection';
