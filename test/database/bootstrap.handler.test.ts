@@ -5,10 +5,11 @@
 import * as net from 'node:net';
 import { Client, ClientConfig } from 'pg';
 import { PostgresServer, SKIP_POSTGRES_TESTS, startPostgres } from './postgres-server';
-import {
-  bootstrap, BootstrapEvent, BootstrapParams, caBundlePath, connectionUrl, DELETION_PROTECTION_TYPE, DeletionProtectionApi,
-  LAMBDA_CA_BUNDLE, onDeletionProtectionEvent, onEvent, parseSecretJson, SecretStore, verifiedTls,
-} from '../../src/database/bootstrap.lambda';
+import { caBundlePath, LAMBDA_CA_BUNDLE, verifiedTls } from '../../src/database/handler/connect';
+import { BootstrapEvent, onEvent } from '../../src/database/handler/events';
+import { DELETION_PROTECTION_TYPE, DeletionProtectionApi, onDeletionProtectionEvent } from '../../src/database/handler/protection';
+import { connectionUrl, parseSecretJson, SecretStore } from '../../src/database/handler/secrets';
+import { bootstrap, BootstrapParams } from '../../src/database/handler/sql';
 
 const MASTER = 'master_admin';
 const MASTER_PASSWORD = 'master-password-1';
