@@ -148,7 +148,9 @@ export class EnvironmentMonitoring extends Construct {
     if (frontend) this.watch(frontendAlarms(frontend, t));
     if (cluster) this.watch(apiServerAlarms(cluster.eksCluster, t));
     if (cluster && containerInsights) {
-      const insights = addContainerInsights(this, cluster, { envName: this.envName, logRetention: defaults.logRetention, logKey: props.encryptionKey });
+      const insights = addContainerInsights(this, cluster, {
+        envName: this.envName, logRetention: defaults.logRetention, logKey: props.encryptionKey,
+      });
       this.containerInsightsAddon = insights.addon;
       this.containerInsightsRole = insights.role;
       this.watch(nodeAlarms(cluster.eksCluster, t));
