@@ -57,8 +57,10 @@ export class IamEvaluator {
   public readonly resolver: TemplateResolver;
   private readonly resources: Record<string, any>;
 
-  constructor(template: any, env: StackEnv) {
-    this.resolver = new TemplateResolver(template, env);
+  /** `env` may be another evaluator's resolver, to keep its stack name (and so its physical names). */
+  constructor(template: any, env: StackEnv | TemplateResolver) {
+    this.resolver = new TemplateResolver(template, env instanceof TemplateResolver
+      ? { account: env.account, region: env.region, partition: env.partition, stackName: env.stackName } : env);
     this.resources = this.resolver.resolve(template.Resources ?? {});
   }
 
