@@ -38,6 +38,8 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
   'AWS::CloudWatch::Alarm': 'AlarmName',
   'AWS::KMS::Alias': 'AliasName',
+  'AWS::ElasticLoadBalancingV2::TargetGroup': 'Name',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
 };
 
 /** Resolves the intrinsics of one template for one account and region. */
@@ -77,6 +79,9 @@ export class TemplateResolver {
       case 'AWS::KMS::Key': return this.keyId(logicalId);
       case 'AWS::SecretsManager::Secret': return this.arn('secretsmanager', `secret:${name}-AbCdEf`);
       case 'AWS::Route53::HostedZone': return `Z${logicalId.toUpperCase().slice(0, 20)}`;
+      // Ref of an ELBv2 target group or load balancer is its ARN (name/ID as in the ELB ARN format)
+      case 'AWS::ElasticLoadBalancingV2::TargetGroup': return this.arn('elasticloadbalancing', `targetgroup/${name}/0123456789abcdef`);
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer': return this.arn('elasticloadbalancing', `loadbalancer/app/${name}/0123456789abcdef`);
       default: return name;
     }
   }
