@@ -43,7 +43,8 @@ function fixture() {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [untrusted.keyArn] }));
   const template = Template.fromStack(stack).toJSON();
   const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
-  return { ev: new IamEvaluator(template, ENV), ids: { user: id(user), loner: id(loner), role: id(role), topic: id(topic), trusted: id(trusted), untrusted: id(untrusted) } };
+  const ids = { user: id(user), loner: id(loner), role: id(role), topic: id(topic), trusted: id(trusted), untrusted: id(untrusted) };
+  return { ev: new IamEvaluator(template, ENV), ids };
 }
 
 const { ev, ids } = fixture();

@@ -10,10 +10,10 @@
  * environment with a certificate: the only setup that has it).
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { DEV_ENV, DEV_PROPS } from '../safety/environments';
-import { ScopeEnvironment } from '../../src';
 import { IamEvaluator } from './iam';
 import { exampleProfiles } from './profiles';
+import { ScopeEnvironment } from '../../src';
+import { DEV_ENV, DEV_PROPS } from '../safety/environments';
 
 type Expect = 'allowed' | 'denied';
 
@@ -38,7 +38,10 @@ function only(ev: IamEvaluator, type: string, part: string): string {
   return ids[0];
 }
 
-function row(ev: IamEvaluator, who: string, principal: string, expectation: Expect, action: string, resource: string, context?: Record<string, string>, failing?: string): Case {
+function row(
+  ev: IamEvaluator, who: string, principal: string, expectation: Expect, action: string, resource: string,
+  context?: Record<string, string>, failing?: string,
+): Case {
   const ctx = context ? ` ${JSON.stringify(context)}` : '';
   return { name: `${who}: ${action} on ${resource}${ctx}`, ev, principal, action, resource, context, expect: expectation, failing };
 }

@@ -2,9 +2,9 @@
  * The templates the evaluator tests read: the example's two environments (test/safety/environments.ts,
  * i.e. example/environments.ts DEV_PROPS and PROD_PROPS), synthesized once per test file.
  */
-import { DEV_ENV, exampleApp, PROD_ENV } from '../safety/environments';
 import { IamEvaluator } from './iam';
 import { StackEnv } from './intrinsics';
+import { DEV_ENV, exampleApp, PROD_ENV } from '../safety/environments';
 
 /** One synthesized environment. */
 export interface Profile {

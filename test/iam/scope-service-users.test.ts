@@ -44,7 +44,10 @@ const QUEUE_PATTERN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s
 
 // Issue 24: explicit Deny statements beside the reference policies (test/evaluators/least-privilege.test.ts evaluates them).
 const KMS_ONLY_VIA_STORE = {
-  Sid: 'KmsOnlyThroughTheReportStore', Effect: 'Deny', Action: 'kms:*', Resource: '*',
+  Sid: 'KmsOnlyThroughTheReportStore',
+  Effect: 'Deny',
+  Action: 'kms:*',
+  Resource: '*',
   Condition: { StringNotEquals: { 'kms:ViaService': ['dynamodb.eu-west-1.amazonaws.com', 's3.eu-west-1.amazonaws.com'] } },
 };
 const NO_QUEUE_PERMISSIONS = { Sid: 'NoQueuePermissionChanges', Effect: 'Deny', Action: ['sqs:AddPermission', 'sqs:RemovePermission'], Resource: '*' };
