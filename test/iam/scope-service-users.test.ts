@@ -42,15 +42,26 @@ const TABLE_ARN = { 'Fn::GetAtt': ['ReportsTable5E17AF2D', 'Arn'] };
 const OBJECTS_ARN = { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportsBucket95FE29A2', 'Arn'] }, '/*']] };
 const QUEUE_PATTERN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:eu-west-1:111111111111:prod_control_*']] };
 
+// Issue 24: explicit Deny statements beside the reference policies (test/evaluators/least-privilege.test.ts evaluates them).
+const KMS_ONLY_VIA_STORE = {
+  Sid: 'KmsOnlyThroughTheReportStore',
+  Effect: 'Deny',
+  Action: 'kms:*',
+  Resource: '*',
+  Condition: { StringNotEquals: { 'kms:ViaService': ['dynamodb.eu-west-1.amazonaws.com', 's3.eu-west-1.amazonaws.com'] } },
+};
+const NO_QUEUE_PERMISSIONS = { Sid: 'NoQueuePermissionChanges', Effect: 'Deny', Action: ['sqs:AddPermission', 'sqs:RemovePermission'], Resource: '*' };
 const WRITER_STATEMENTS = [
   { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: TABLE_ARN },
   { Effect: 'Allow', Action: 's3:PutObject', Resource: OBJECTS_ARN },
+  KMS_ONLY_VIA_STORE,
 ];
 const READER_STATEMENTS = [
   { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'], Resource: TABLE_ARN },
   { Effect: 'Allow', Action: 's3:GetObject', Resource: OBJECTS_ARN },
+  KMS_ONLY_VIA_STORE,
 ];
-const QUEUE_STATEMENTS = [{ Effect: 'Allow', Action: CONTROL_QUEUE_ACTIONS, Resource: QUEUE_PATTERN }];
+const QUEUE_STATEMENTS = [{ Effect: 'Allow', Action: CONTROL_QUEUE_ACTIONS, Resource: QUEUE_PATTERN }, NO_QUEUE_PERMISSIONS];
 
 /** Every AWS::IAM::Policy attached to this principal (by Ref), with where it is attached. */
 function policiesOf(template: Template, attachment: 'Groups' | 'Roles' | 'Users', logicalId: string) {
@@ -97,9 +108,9 @@ describe('users and groups', () => {
     expect(policies[0].Properties.PolicyDocument.Statement).toEqual(statements);
   });
 
-  test('no statement anywhere has a * resource or a wildcard action', () => {
+  test('no Allow statement anywhere has a * resource or a wildcard action', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Effect === 'Allow');
     for (const s of statements) {
       expect(s.Resource).not.toEqual('*');
       expect([s.Action].flat().some((a: string) => a.includes('*'))).toBe(false);
