@@ -71,8 +71,15 @@ export class GitOps extends Construct {
     }
 
     this.sync = createSync(this, {
-      cluster, name: this.name, repository: this.repository, branch: this.branch, path: this.path, interval, timeout,
-      targetNamespace: props.targetNamespace, credentialsSecretName: this.credentialsSecretName,
+      cluster,
+      name: this.name,
+      repository: this.repository,
+      branch: this.branch,
+      path: this.path,
+      interval,
+      timeout,
+      targetNamespace: props.targetNamespace,
+      credentialsSecretName: this.credentialsSecretName,
     });
     // The CRDs and the flux-system namespace come with the chart; on delete, the Kustomization
     // goes first, while kustomize-controller still runs to prune what it applied.
