@@ -15,6 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ScopeCluster } from '../cluster';
+import { dependOnPodIdentity } from '../private/pod-identity-ready';
 
 /**
  * Official AWS CLI v2 image on ECR Public (amazonlinux:2 with bash; linux/amd64 and linux/arm64):
@@ -54,6 +55,32 @@ export interface GitCredentialsSync {
   readonly manifest: eks.KubernetesManifest;
 }
 
+/** Labels of every object of the sync job. */
+const LABELS = { 'app.kubernetes.io/name': SERVICE_ACCOUNT, 'app.kubernetes.io/part-of': 'cdk-scope-environment' };
+
+/** Security context of both containers: no root, no privilege escalation, no capabilities, read-only root filesystem. */
+const RESTRICTED = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+const MOUNTS = [{ name: 'work', mountPath: '/work' }, { name: 'tmp', mountPath: '/tmp' }];
+
+// set -o pipefail, no set -x: the value lives only in a variable and the memory-backed /work.
+const SCRIPT = [
+  'set -euo pipefail',
+  'value="$(aws secretsmanager get-secret-value --secret-id "$SECRET_ARN" --query SecretString --output text)"',
+  'case "$value" in "{"*) ;; *) echo "$SECRET_ARN is not a JSON object (see the gitOps.secret docs)" >&2; exit 1 ;; esac',
+  'printf \'{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s","namespace":"%s"},"type":"Opaque","stringData":%s}\' '
+    + '"$SECRET_NAME" "$SECRET_NAMESPACE" "$value" > /work/secret.json',
+  'echo "read $SECRET_ARN"',
+].join('\n');
+
 /**
  * A CronJob that copies `secret` (a JSON object) into the Kubernetes Secret `secretName`:
  * an init container with the AWS CLI reads the value with the job's Pod Identity role and writes a
@@ -70,50 +97,14 @@ export function createGitCredentialsSync(scope: Construct, id: string, props: Gi
   // The secret's own region (it may be another region's secret, given by ARN).
   const region = Arn.split(secret.secretArn, ArnFormat.COLON_RESOURCE_NAME).region ?? Stack.of(scope).region;
 
-  const labels = { 'app.kubernetes.io/name': SERVICE_ACCOUNT, 'app.kubernetes.io/part-of': 'cdk-scope-environment' };
-  const restricted = {
-    runAsNonRoot: true,
-    runAsUser: 65534,
-    runAsGroup: 65534,
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-  const mounts = [{ name: 'work', mountPath: '/work' }, { name: 'tmp', mountPath: '/tmp' }];
-  // set -o pipefail, no set -x: the value lives only in a variable and the memory-backed /work.
-  const script = [
-    'set -euo pipefail',
-    'value="$(aws secretsmanager get-secret-value --secret-id "$SECRET_ARN" --query SecretString --output text)"',
-    'case "$value" in "{"*) ;; *) echo "$SECRET_ARN is not a JSON object (see the gitOps.secret docs)" >&2; exit 1 ;; esac',
-    'printf \'{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s","namespace":"%s"},"type":"Opaque","stringData":%s}\' '
-      + '"$SECRET_NAME" "$SECRET_NAMESPACE" "$value" > /work/secret.json',
-    'echo "read $SECRET_ARN"',
-  ].join('\n');
-
   const manifest = new eks.KubernetesManifest(scope, id, {
-    cluster: cluster.cluster,
+    cluster: cluster.eksCluster,
     manifest: [
-      // Created empty here so the job needs no `create` right (which RBAC cannot limit to one name).
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace, labels }, type: 'Opaque' },
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace, labels } },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: SERVICE_ACCOUNT, namespace, labels },
-        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get', 'patch'] }],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: SERVICE_ACCOUNT, namespace, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SERVICE_ACCOUNT },
-        subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace }],
-      },
+      ...accessObjects(namespace, secretName),
       {
         apiVersion: 'batch/v1',
         kind: 'CronJob',
-        metadata: { name: SERVICE_ACCOUNT, namespace, labels },
+        metadata: { name: SERVICE_ACCOUNT, namespace, labels: LABELS },
         spec: {
           schedule: SCHEDULE,
           concurrencyPolicy: 'Forbid',
@@ -123,43 +114,7 @@ export function createGitCredentialsSync(scope: Construct, id: string, props: Gi
             spec: {
               backoffLimit: 2,
               activeDeadlineSeconds: 240,
-              template: {
-                metadata: { labels },
-                spec: {
-                  serviceAccountName: SERVICE_ACCOUNT,
-                  restartPolicy: 'Never',
-                  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-                  initContainers: [{
-                    name: 'read',
-                    image: AWS_CLI_IMAGE,
-                    command: ['/bin/bash', '-c', script],
-                    env: [
-                      { name: 'SECRET_ARN', value: secret.secretArn },
-                      { name: 'SECRET_NAME', value: secretName },
-                      { name: 'SECRET_NAMESPACE', value: namespace },
-                      { name: 'AWS_REGION', value: region },
-                      { name: 'HOME', value: '/tmp' },
-                    ],
-                    securityContext: restricted,
-                    volumeMounts: mounts,
-                    resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-                  }],
-                  containers: [{
-                    name: 'apply',
-                    image: kubectlImage(cluster.version.version),
-                    // In-cluster config from the service account token; prints only "secret/<name> serverside-applied".
-                    args: ['apply', '--server-side', '--force-conflicts', `--field-manager=${SERVICE_ACCOUNT}`, '-f', '/work/secret.json'],
-                    env: [{ name: 'HOME', value: '/tmp' }],
-                    securityContext: restricted,
-                    volumeMounts: mounts,
-                    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-                  }],
-                  volumes: [
-                    { name: 'work', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-                    { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-                  ],
-                },
-              },
+              template: { metadata: { labels: LABELS }, spec: podSpec(secret.secretArn, secretName, namespace, region, cluster.version.version) },
             },
           },
         },
@@ -168,8 +123,67 @@ export function createGitCredentialsSync(scope: Construct, id: string, props: Gi
   });
   // Pods get their credentials at start: the role, its policy and the Pod Identity association
   // (siblings of the role) and the agent must exist first.
-  manifest.node.addDependency(role.node.scope ?? role);
-  const agent = cluster.cluster.eksPodIdentityAgent;
-  if (agent) manifest.node.addDependency(agent);
+  dependOnPodIdentity(manifest, role, cluster.eksCluster);
   return { role, manifest };
+}
+
+/** The Secret (created empty), the job's service account and its RBAC: get and patch on that one Secret. */
+function accessObjects(namespace: string, secretName: string): Array<{ [key: string]: unknown }> {
+  const labels = LABELS;
+  return [
+    // Created empty here so the job needs no `create` right (which RBAC cannot limit to one name).
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace, labels }, type: 'Opaque' },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace, labels } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: SERVICE_ACCOUNT, namespace, labels },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get', 'patch'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: SERVICE_ACCOUNT, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SERVICE_ACCOUNT },
+      subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace }],
+    },
+  ];
+}
+
+/** The job's pod: the AWS CLI init container reads the secret, the kubectl container applies it. */
+function podSpec(secretArn: string, secretName: string, namespace: string, region: string, kubernetesVersion: string): { [key: string]: unknown } {
+  return {
+    serviceAccountName: SERVICE_ACCOUNT,
+    restartPolicy: 'Never',
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    initContainers: [{
+      name: 'read',
+      image: AWS_CLI_IMAGE,
+      command: ['/bin/bash', '-c', SCRIPT],
+      env: [
+        { name: 'SECRET_ARN', value: secretArn },
+        { name: 'SECRET_NAME', value: secretName },
+        { name: 'SECRET_NAMESPACE', value: namespace },
+        { name: 'AWS_REGION', value: region },
+        { name: 'HOME', value: '/tmp' },
+      ],
+      securityContext: RESTRICTED,
+      volumeMounts: MOUNTS,
+      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    }],
+    containers: [{
+      name: 'apply',
+      image: kubectlImage(kubernetesVersion),
+      // In-cluster config from the service account token; prints only "secret/<name> serverside-applied".
+      args: ['apply', '--server-side', '--force-conflicts', `--field-manager=${SERVICE_ACCOUNT}`, '-f', '/work/secret.json'],
+      env: [{ name: 'HOME', value: '/tmp' }],
+      securityContext: RESTRICTED,
+      volumeMounts: MOUNTS,
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+    }],
+    volumes: [
+      { name: 'work', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+    ],
+  };
 }

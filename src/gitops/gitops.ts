@@ -1,96 +1,13 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { createFlux, createSync, FLUX_NAMESPACE } from './flux';
 import { createGitCredentialsSync } from './git-credentials-sync';
-import { ScopeCluster } from '../cluster';
+import { GitOpsProps } from './options';
 import { validateNamespace } from '../cluster/pod-identity';
+import { validateChartVersion } from '../private/helm';
 import { PropError, validateEnvName, validatePattern } from '../private/validate';
-
-/** Namespace of the Flux controllers and of the GitRepository and Kustomization objects. */
-const FLUX_NAMESPACE = 'flux-system';
-
-/**
- * How often the Kustomization re-applies the path to undo changes made by hand (drift correction).
- * A new commit does not wait for it: kustomize-controller applies a new source revision as soon as
- * source-controller has fetched it (https://fluxcd.io/flux/components/kustomize/kustomizations/#interval).
- */
-const DRIFT_INTERVAL = Duration.minutes(10);
-
-/** How the environment pulls its application from git (ScopeEnvironment's `gitOps` prop). */
-export interface GitOpsOptions {
-  /**
-   * URL of the application's git repository: `https://host/org/repo` or `ssh://git@host/org/repo`
-   * (Flux does not accept the scp-like `git@host:org/repo` form). `ssh://` needs `secret`.
-   */
-  readonly repository: string;
-
-  /**
-   * Directory in the repository whose manifests (plain YAML or a `kustomization.yaml`) make up this
-   * environment's application, relative to the repository root.
-   * @default `deploy/<envName>`
-   */
-  readonly path?: string;
-
-  /**
-   * Branch to follow.
-   * @default 'main'
-   */
-  readonly branch?: string;
-
-  /**
-   * How often Flux checks the branch for new commits (GitRepository `interval`); at least 10 seconds.
-   * Drift correction (re-applying unchanged manifests) runs every 10 minutes regardless.
-   * @default Duration.minutes(1)
-   */
-  readonly interval?: Duration;
-
-  /**
-   * Secrets Manager secret with the credentials of a private repository, as JSON with the keys
-   * Flux expects: `{"username": "git", "password": "<token>"}` for `https://` (a personal access
-   * or deploy token), `{"identity": "<private key PEM>", "known_hosts": "<host key line>"}` for
-   * `ssh://`. A CronJob in `flux-system` copies it into the Kubernetes Secret
-   * `<envName>-git-credentials` every 5 minutes with its own Pod Identity role; the value never
-   * enters a template. A secret encrypted with your own KMS key must be imported with its key
-   * (`Secret.fromSecretAttributes(..., { encryptionKey })`) so the role may decrypt it.
-   * @default - a public repository, no credentials
-   */
-  readonly secret?: secretsmanager.ISecret;
-
-  /**
-   * How long one apply plus its health checks (every applied object must become ready) may take
-   * before the Kustomization is marked not Ready.
-   * @default Duration.minutes(5)
-   */
-  readonly timeout?: Duration;
-
-  /**
-   * Namespace set on every namespaced object of the path, overriding what the manifests say.
-   * Leave it unset when the manifests carry their own namespaces (e.g. `scope` for the services
-   * and `default` for the `frontend` Service).
-   * @default - the namespaces written in the manifests
-   */
-  readonly targetNamespace?: string;
-
-  /**
-   * Version of the fluxcd-community `flux2` Helm chart (https://fluxcd-community.github.io/helm-charts).
-   * @default '2.18.3' (Flux v2.8.5)
-   */
-  readonly chartVersion?: string;
-}
-
-/** Props of GitOps. */
-export interface GitOpsProps extends GitOpsOptions {
-  /** The cluster Flux is installed into. */
-  readonly cluster: ScopeCluster;
-
-  /**
-   * Environment name: names the GitRepository, the Kustomization and the default `path`.
-   * @default - the cluster's envName
-   */
-  readonly envName?: string;
-}
 
 /**
  * GitOps for one environment: installs Flux (fluxcd-community `flux2` Helm chart, only
@@ -137,36 +54,7 @@ export class GitOps extends Construct {
         + 'the frontend load balancer serves. Turn helloWorld off; the application from git provides that Service.');
     }
 
-    // Only the two controllers a GitRepository + Kustomization need: 2 pods instead of 6 (the
-    // chart's create flags: https://github.com/fluxcd-community/helm-charts/blob/main/charts/flux2/values.yaml).
-    // Without notification-controller the chart drops kustomize/source-controller's --events-addr.
-    // The images (ghcr.io/fluxcd/*) are multi-arch (amd64, arm64).
-    this.flux = new eks.HelmChart(this, 'Flux', {
-      cluster: cluster.cluster,
-      repository: 'https://fluxcd-community.github.io/helm-charts',
-      chart: 'flux2',
-      release: 'flux',
-      version: chartVersion,
-      namespace: FLUX_NAMESPACE,
-      createNamespace: true,
-      // The CRDs are chart templates (installCRDs), so they are in place when Helm returns; waiting
-      // for the controllers also means the GitRepository is fetched as soon as it exists.
-      wait: true,
-      timeout: Duration.minutes(10),
-      values: {
-        installCRDs: true,
-        sourceController: { create: true },
-        kustomizeController: { create: true },
-        helmController: { create: false },
-        notificationController: { create: false },
-        imageAutomationController: { create: false },
-        imageReflectionController: { create: false },
-        sourceWatcher: { create: false },
-      },
-    });
-    // The controllers run on the nodes.
-    this.flux.node.addDependency(cluster.nodegroup);
-
+    this.flux = createFlux(this, cluster, chartVersion);
     let credentialsSync: eks.KubernetesManifest | undefined;
     if (props.secret) {
       this.credentialsSecretName = `${this.name}-git-credentials`;
@@ -182,40 +70,16 @@ export class GitOps extends Construct {
       credentialsSync.node.addDependency(this.flux);
     }
 
-    this.sync = new eks.KubernetesManifest(this, 'Sync', {
-      cluster: cluster.cluster,
-      manifest: [
-        {
-          apiVersion: 'source.toolkit.fluxcd.io/v1',
-          kind: 'GitRepository',
-          metadata: { name: this.name, namespace: FLUX_NAMESPACE },
-          spec: {
-            url: this.repository,
-            ref: { branch: this.branch },
-            interval: fluxDuration(interval),
-            timeout: '60s',
-            ...(this.credentialsSecretName ? { secretRef: { name: this.credentialsSecretName } } : {}),
-          },
-        },
-        {
-          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-          kind: 'Kustomization',
-          metadata: { name: this.name, namespace: FLUX_NAMESPACE },
-          spec: {
-            sourceRef: { kind: 'GitRepository', name: this.name },
-            path: `./${this.path.replace(/^\.(\/|$)/, '')}`,
-            interval: fluxDuration(DRIFT_INTERVAL),
-            retryInterval: '1m',
-            timeout: fluxDuration(timeout),
-            // Objects removed from git are removed from the cluster, and deleting this
-            // Kustomization (cdk destroy, gitOps turned off) removes everything it applied.
-            prune: true,
-            // Ready only when every applied object is healthy (Deployments rolled out, ...).
-            wait: true,
-            ...(props.targetNamespace ? { targetNamespace: props.targetNamespace } : {}),
-          },
-        },
-      ],
+    this.sync = createSync(this, {
+      cluster,
+      name: this.name,
+      repository: this.repository,
+      branch: this.branch,
+      path: this.path,
+      interval,
+      timeout,
+      targetNamespace: props.targetNamespace,
+      credentialsSecretName: this.credentialsSecretName,
     });
     // The CRDs and the flux-system namespace come with the chart; on delete, the Kustomization
     // goes first, while kustomize-controller still runs to prune what it applied.
@@ -224,11 +88,7 @@ export class GitOps extends Construct {
   }
 }
 
-/** A Duration as a Go duration string (what Flux's `interval`/`timeout` fields take), e.g. `300s`. */
-function fluxDuration(duration: Duration): string {
-  return `${duration.toSeconds()}s`;
-}
-
+/** Fails unless the resolved props are ones Flux accepts. */
 function validateProps(props: GitOpsProps, repository: string, branch: string, path: string, interval: Duration,
   timeout: Duration, chartVersion: string): void {
   validatePattern('repository', repository, /^(https?|ssh):\/\/[^\s]+$/,
@@ -246,11 +106,11 @@ function validateProps(props: GitOpsProps, repository: string, branch: string, p
     'must be a directory relative to the repository root (letters, digits, _ . - /, no ".." and no leading /), e.g. deploy/dev');
   validateSeconds('interval', interval, 10);
   validateSeconds('timeout', timeout, 30);
-  validatePattern('chartVersion', chartVersion, /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/,
-    'must be a version of the fluxcd-community flux2 Helm chart such as 2.18.3');
+  validateChartVersion('chartVersion', chartVersion, 'fluxcd-community flux2', '2.18.3');
   if (props.targetNamespace !== undefined) validateNamespace('targetNamespace', props.targetNamespace);
 }
 
+/** Fails unless `duration` is a whole number of seconds, at least `min`. */
 function validateSeconds(prop: string, duration: Duration, min: number): void {
   if (Token.isUnresolved(duration.toString())) return;
   const seconds = duration.toMilliseconds() / 1000;

@@ -1,2 +1,3 @@
+export * from './options';
 export * from './gitops';
 export * from './environment-config';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeGrant } from '../private/grant-nag';
 import { acknowledge, nagValue } from '../private/nag';
 import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -121,16 +122,10 @@ export class ControlQueues extends Construct {
       this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
     }
     // cdk-nag IAM5: the name-prefix wildcard is the design (the control service creates its queues at run time).
-    const principal: unknown = grantee.grantPrincipal;
-    if (Construct.isConstruct(principal)) {
-      const policy = principal.node.tryFindChild('DefaultPolicy') ?? principal;
-      acknowledge(policy, {
-        id: `AwsSolutions-IAM5[Resource::${nagValue(policy, this.queueArnPattern)}]`,
-        reason: 'The control service creates its queues at run time under the queue name prefix (queuePrefix), so its rights are on '
-          + '<prefix>* in this account and region only: the listed SQS actions (no sqs:*, DeleteQueue only with allowDeleteQueue) '
-          + 'on queues of this environment, none on any other queue.',
-      });
-    }
+    acknowledgeGrant(grantee, policy => [`Resource::${nagValue(policy, this.queueArnPattern)}`],
+      'The control service creates its queues at run time under the queue name prefix (queuePrefix), so its rights are on '
+      + '<prefix>* in this account and region only: the listed SQS actions (no sqs:*, DeleteQueue only with allowDeleteQueue) '
+      + 'on queues of this environment, none on any other queue.');
     return grant;
   }
 

@@ -3,8 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { sendEventsToEventBridge } from '../private/access-logs';
+import { acknowledgeGrant } from '../private/grant-nag';
 import { acknowledge, nagValue } from '../private/nag';
 import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
 
@@ -166,7 +167,7 @@ export class ReportStore extends Construct {
     this.table.encryptionKey?.grantEncryptDecrypt(grantee);
     this.bucket.encryptionKey?.grantEncryptDecrypt(grantee);
     if (this.table.encryptionKey || this.bucket.encryptionKey) {
-      this.acknowledgeGrant(grantee, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
+      acknowledgeGrant(grantee, ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
         'aws-cdk-lib\'s grantEncryptDecrypt on the customer managed key of the reports table and bucket (encryptionKey): '
         + 'the GenerateDataKey* and ReEncrypt* variants cover the data keys S3 and DynamoDB request when the service writes; '
         + 'the statement is limited to that one key.');
@@ -191,19 +192,9 @@ export class ReportStore extends Construct {
 
   /** cdk-nag IAM5: the `<bucket>/*` resource of a grant above is by design. */
   private acknowledgeObjectWildcard(grantee: iam.IGrantable, action: string, why: string): void {
-    const principal: unknown = grantee.grantPrincipal;
-    if (!Construct.isConstruct(principal)) return;
-    this.acknowledgeGrant(grantee, [`Resource::${nagValue(principal, this.bucket.arnForObjects('*'))}`],
+    acknowledgeGrant(grantee, policy => [`Resource::${nagValue(policy, this.bucket.arnForObjects('*'))}`],
       `${action} on the objects of this environment's reports bucket only (<bucket ARN>/*): the service ${why}, so the `
       + 'object ARNs cannot be listed in advance. No bucket-level, list or delete action, and no other bucket.');
-  }
-
-  /** Acknowledges IAM5 `findings` of a grant on the grantee's policy (its `DefaultPolicy`, else the grantee). */
-  private acknowledgeGrant(grantee: iam.IGrantable, findings: string[], reason: string): void {
-    const principal: unknown = grantee.grantPrincipal;
-    if (!Construct.isConstruct(principal)) return;
-    const policy: IConstruct = principal.node.tryFindChild('DefaultPolicy') ?? principal;
-    acknowledge(policy, ...findings.map(finding => ({ id: `AwsSolutions-IAM5[${finding}]`, reason })));
   }
 
   private createTable(props: ReportStoreOptions, removalPolicy: RemovalPolicy): dynamodb.Table {

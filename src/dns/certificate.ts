@@ -1,0 +1,76 @@
+/**
+ * The frontend certificate, validated through DNS, and the clean-up of its validation records
+ * (internal: not exported from the package).
+ */
+import * as path from 'path';
+import { Annotations, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { ResolvedAlias } from './checks';
+import { acknowledge } from '../private/nag';
+
+/** What createCertificate needs. */
+export interface CertificateProps {
+  /** The environment's zone. */
+  readonly zone: route53.IHostedZone;
+  readonly zoneName: string;
+  readonly frontendName: string;
+  readonly aliases: ResolvedAlias[];
+  /** The zone was created here and is deleted with the stack (RemovalPolicy.DESTROY). */
+  readonly zoneDeletedWithStack: boolean;
+}
+
+/** Creates, in `scope`, the ACM certificate for the frontend name and the alias names. */
+export function createCertificate(scope: Construct, props: CertificateProps): acm.Certificate {
+  const { zone, zoneName, frontendName, aliases } = props;
+  const zones: { [name: string]: route53.IHostedZone } = { [frontendName]: zone };
+  for (const alias of aliases) zones[alias.name] = alias.zone ?? zone;
+  const certificate = new acm.Certificate(scope, 'Certificate', {
+    domainName: frontendName,
+    subjectAlternativeNames: aliases.length ? aliases.map(a => a.name) : undefined,
+    validation: acm.CertificateValidation.fromDnsMultiZone(zones),
+  });
+  if (props.zoneDeletedWithStack) {
+    removeValidationRecordsOnDelete(scope, zone as route53.PublicHostedZone, certificate, Object.keys(zones).filter(name => zones[name] === zone));
+  }
+  Annotations.of(scope).addWarningV2('cdk-scope-environment:dnsCertificateValidation',
+    `certificate: ACM validates the certificate for ${frontendName} through DNS records in ${zoneName}; `
+    + 'the deployment waits (up to 72 hours, then fails) until the zone is delegated. With neither parentZone nor delegation, '
+    + 'add the zone\'s NS records at the parent domain\'s DNS provider while the stack deploys (name servers: Route 53 console or `aws route53 get-hosted-zone`).');
+  return certificate;
+}
+
+/**
+ * CloudFormation leaves ACM's validation CNAME records in the zone when it deletes the
+ * certificate (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/837),
+ * so deleting the zone would fail with HostedZoneNotEmpty. A custom resource between the zone and
+ * the certificate deletes those records (and nothing else) after the certificate, on destroy and
+ * on the rollback of a failed first deploy. One Lambda function per stack, only for a zone that
+ * is deleted with the stack.
+ */
+function removeValidationRecordsOnDelete(scope: Construct, zone: route53.PublicHostedZone, certificate: acm.Certificate, names: string[]): void {
+  const provider = CustomResourceProvider.getOrCreateProvider(scope, 'ScopeAcmValidationCleanup', {
+    codeDirectory: path.join(__dirname, '..', '..', 'assets', 'dns', 'validation-cleanup'),
+    runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+    description: 'Deletes ACM DNS validation records from a hosted zone before the zone is deleted',
+    timeout: Duration.minutes(2),
+  });
+  provider.addToRolePolicy({
+    Effect: 'Allow',
+    Action: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
+    Resource: zone.hostedZoneArn,
+  });
+  const cleanup = new CustomResource(scope, 'ValidationRecordCleanup', {
+    serviceToken: provider.serviceToken,
+    resourceType: 'Custom::ScopeAcmValidationRecordCleanup',
+    properties: { HostedZoneId: zone.hostedZoneId, RecordNames: names },
+  });
+  // Created after the zone (it references it) and before the certificate: deleted in between.
+  certificate.node.addDependency(cleanup);
+  acknowledge(provider, {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'The validation-record cleanup function of aws-cdk-lib\'s CustomResourceProvider writes its own logs with '
+      + 'AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents); it runs only during deployments.',
+  });
+}
