@@ -69,6 +69,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'example', 'benchmarks'], tsconfigPath: './tsconfig.dev.json', projectService: false },
   gitignore: [
     'integ/**/*.snapshot/asset.*',
+    // the pipeline snapshot nests the stages' assemblies (assembly-<stage>/asset.*)
+    'integ/**/*.snapshot/**/asset.*',
     'integ/**/cdk-integ.out.*',
     'integ/**/cdk.out',
     'example/cdk.out',
