@@ -73,8 +73,13 @@ export interface ChangeReportArguments {
 export class ChangeReportUsageError extends Error {}
 
 const OPTIONS: { [flag: string]: keyof ChangeReportArguments } = {
-  'stack': 'stack', 'cdk-out': 'cdkOut', 'new-template': 'newTemplate', 'deployed-template': 'deployedTemplate',
-  'role-arn': 'roleArn', 'region': 'region', 'commit-message': 'commitMessage',
+  'stack': 'stack',
+  'cdk-out': 'cdkOut',
+  'new-template': 'newTemplate',
+  'deployed-template': 'deployedTemplate',
+  'role-arn': 'roleArn',
+  'region': 'region',
+  'commit-message': 'commitMessage',
 };
 
 /** Parses `--option value`, `--option=value`, `-h/--help` and `-V/--version`. */

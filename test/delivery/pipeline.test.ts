@@ -134,8 +134,12 @@ describe('options', () => {
     const app = new App();
     const topic = sns.Topic.fromTopicArn(new Stack(app, 'Topics'), 'Topic', 'arn:aws:sns:eu-west-1:333333333333:builds');
     const t = templateOf({
-      installCommand: 'yarn install --frozen-lockfile', testCommand: 'yarn test --ci', synthCommand: 'yarn cdk synth',
-      bootstrapQualifier: 'scope1', sandbox: undefined, notificationTopic: topic,
+      installCommand: 'yarn install --frozen-lockfile',
+      testCommand: 'yarn test --ci',
+      synthCommand: 'yarn cdk synth',
+      bootstrapQualifier: 'scope1',
+      sandbox: undefined,
+      notificationTopic: topic,
     });
     expect(pipelineOf(t).Stages.map((s: any) => s.Name)).not.toContain('Sandbox');
     const spec = JSON.parse(projectOf(t, action(t, 'Build', 'Synth')).Source.BuildSpec);
@@ -159,7 +163,9 @@ describe('validation', () => {
     const production = new ScopeEnvironmentStage(app, 'prod', { env: PROD_ENV, ...overrides.prod });
     return () => new ScopeDeliveryPipeline(stack, 'Delivery', {
       source: pipelines.CodePipelineSource.connection('example/infra', 'main', { connectionArn: CONNECTION_ARN }),
-      development, production, ...overrides.props,
+      development,
+      production,
+      ...overrides.props,
     });
   }
 
