@@ -138,21 +138,7 @@ export class ScopeDeliveryPipeline extends Construct {
       selfMutation: true,
     }, this);
 
-    if (props.sandbox) {
-      const sandbox = props.sandbox;
-      this.pipeline.addWave('Sandbox', {
-        post: [integStep(this, {
-          source: props.source,
-          installCommand,
-          integCommand: sandbox.integCommand
-            ?? `npx integ-runner --directory integ --language typescript --force --parallel-regions ${sandbox.region}`,
-          account: sandbox.account,
-          region: sandbox.region,
-          qualifier,
-          timeout: sandbox.timeout ?? Duration.hours(3),
-        })],
-      });
-    }
+    if (props.sandbox) this.addSandbox(props.source, props.sandbox, installCommand, qualifier);
     this.pipeline.addStage(props.development);
 
     const production = props.production.stack;
@@ -179,6 +165,22 @@ export class ScopeDeliveryPipeline extends Construct {
         codepipeline.PipelineNotificationEvents.ACTION_EXECUTION_FAILED,
         codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
       ],
+    });
+  }
+
+  /** The sandbox wave: the repo's integ tests against the sandbox account. */
+  private addSandbox(source: pipelines.CodePipelineSource, sandbox: ScopeSandboxOptions, installCommand: string, qualifier: string): void {
+    this.pipeline.addWave('Sandbox', {
+      post: [integStep(this, {
+        source,
+        installCommand,
+        integCommand: sandbox.integCommand
+          ?? `npx integ-runner --directory integ --language typescript --force --parallel-regions ${sandbox.region}`,
+        account: sandbox.account,
+        region: sandbox.region,
+        qualifier,
+        timeout: sandbox.timeout ?? Duration.hours(3),
+      })],
     });
   }
 
