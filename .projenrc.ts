@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // replacement matrix: offline change impact from the CloudFormation resource spec
     '@aws-cdk/cloudformation-diff@2.187.5',
     '@aws-sdk/client-cloudformation@^3',
+    // scope-change-report --role-arn: STS AssumeRole (bundled into the CLI, like the rest of the SDK)
+    '@aws-sdk/client-sts@^3',
     // AWS Control Tower proactive controls as cfn-guard rules (with the binary)
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     // Flux CRD schemas for the GitOps objects
@@ -72,6 +74,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'example', 'benchmarks'], tsconfigPath: './tsconfig.dev.json', projectService: false },
   gitignore: [
     'integ/**/*.snapshot/asset.*',
+    // the pipeline snapshot nests the stages' assemblies (assembly-<stage>/asset.*)
+    'integ/**/*.snapshot/**/asset.*',
     'integ/**/cdk-integ.out.*',
     'integ/**/cdk.out',
     'example/cdk.out',
@@ -96,6 +100,20 @@ project.bundler.addBundle('src/iam/scope-credentials.ts', {
   banner: '#!/usr/bin/env node',
 });
 project.addBins({ 'scope-credentials': 'assets/iam/scope-credentials/index.js' });
+
+// `npx scope-change-report`: the PRODUCTION change report of ScopeDeliveryPipeline, bundled with
+// @aws-cdk/cloudformation-diff and the AWS SDK inlined (no runtime dependency; src/delivery/).
+// cloudformation-diff reads the CloudFormation resource specification from `<its dir>/../db.json.gz`
+// (@aws-cdk/aws-service-spec, loadAwsServiceSpecSync), so the file is copied next to the bundle.
+project.bundler.addBundle('src/delivery/change-report.ts', {
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  executable: true,
+  banner: '#!/usr/bin/env node',
+});
+project.tasks.tryFind('bundle:delivery/change-report')?.exec('cp node_modules/@aws-cdk/aws-service-spec/db.json.gz assets/delivery/db.json.gz');
+project.addBins({ 'scope-change-report': 'assets/delivery/change-report/index.js' });
 
 // The ACM validation-record cleanup of EnvironmentDns runs in a CustomResourceProvider, which
 // needs a directory with index.js; the AWS SDK comes from the Lambda runtime.

@@ -11,3 +11,4 @@ export * from './monitoring';
 export * from './gitops';
 export * from './profile';
 export * from './environment';
+export * from './delivery';

@@ -1,0 +1,2 @@
+export * from './environment-stage';
+export * from './delivery-pipeline';
