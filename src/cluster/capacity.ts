@@ -116,7 +116,7 @@ export function systemPods(options: SystemPodsOptions): SystemPod[] {
     });
   }
   if (options.helloWorld) {
-    pods.push({ name: 'helloworld', daemonSet: false, replicas: 1, memoryMiB: 16, source: 'request 16Mi (src/cluster/scope-cluster.ts)' });
+    pods.push({ name: 'helloworld', daemonSet: false, replicas: 1, memoryMiB: 16, source: 'request 16Mi (src/cluster/hello-world.ts)' });
   }
   return [...pods, ...(options.extra ?? [])];
 }

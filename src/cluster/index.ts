@@ -1,2 +1,3 @@
+export * from './options';
 export * from './scope-cluster';
 export { ClusterSupportType } from './kubernetes-version';

@@ -1,5 +1,6 @@
 /**
- * EKS Pod Identity plumbing shared by ScopeCluster and FrontendEndpoint (not exported from the package).
+ * EKS Pod Identity plumbing shared by ScopeCluster and FrontendEndpoint, and the Kubernetes name
+ * checks every part uses (not exported from the package).
  */
 import { aws_eks as eksv1, aws_iam as iam } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -48,4 +49,39 @@ export function createPodIdentityRole(scope: Construct, cluster: eks.ICluster, n
     roleArn: role.roleArn,
   });
   return { role, association };
+}
+
+/**
+ * The Pod Identity roles of one cluster, one per service account, created on first request as
+ * `<scope>/<namespace>/<name>/Role` and `.../Association` (those ids are the roles' logical IDs).
+ * The namespace constructs are kept in a typed map, not looked up by id.
+ */
+export class ServiceAccountRoles {
+  private readonly roles = new Map<string, iam.Role>();
+  private readonly namespaces = new Map<string, Construct>();
+
+  constructor(private readonly scope: Construct, private readonly cluster: eks.ICluster) {}
+
+  /** Records a role that another construct made for `namespace/name`, so it is handed out instead of a new one. */
+  public add(namespace: string, name: string, role: iam.Role): void {
+    this.roles.set(`${namespace}/${name}`, role);
+  }
+
+  /** The role of service account `namespace/name`: the recorded one, or a new one. */
+  public roleFor(namespace: string, name: string): iam.Role {
+    validateNamespace('namespace', namespace);
+    validateServiceAccountName('name', name);
+    const key = `${namespace}/${name}`;
+    let role = this.roles.get(key);
+    if (!role) {
+      let nsScope = this.namespaces.get(namespace);
+      if (!nsScope) {
+        nsScope = new Construct(this.scope, namespace);
+        this.namespaces.set(namespace, nsScope);
+      }
+      role = createPodIdentityRole(new Construct(nsScope, name), this.cluster, namespace, name).role;
+      this.roles.set(key, role);
+    }
+    return role;
+  }
 }

@@ -8,6 +8,7 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
 
 /** One acknowledged cdk-nag rule (or one granular finding of it) and why. */
@@ -104,15 +105,19 @@ export function acknowledgeRuntime(fn: IConstruct | undefined, reason: string): 
 }
 
 /**
- * Acknowledges the findings on the provider framework of a custom resource (`cr.Provider`, child
- * `framework-onEvent`) that calls `handler`: its role's AWS managed policies, its permission to
- * invoke the handler's versions (`<handler arn>:*`) and its runtime, which aws-cdk-lib chooses.
+ * Acknowledges the findings on the provider framework of a custom resource (`cr.Provider`) that
+ * calls `handler`: its role's AWS managed policies, its permission to invoke the handler's versions
+ * (`<handler arn>:*`) and its runtime, which aws-cdk-lib chooses. The framework's onEvent function
+ * is the Provider's Lambda function whose ARN is the service token (provider.js, aws-cdk-lib
+ * 2.257.0: `serviceToken = entrypoint.functionArn`); its role's default policy is that role's one
+ * `iam.Policy` child.
  */
-export function acknowledgeProviderFramework(provider: IConstruct | undefined, handler: lambda.IFunction, what: string): void {
-  const framework = provider?.node.tryFindChild('framework-onEvent');
-  if (!(framework instanceof lambda.Function)) return;
+export function acknowledgeProviderFramework(provider: cr.Provider | undefined, handler: lambda.IFunction, what: string): void {
+  const framework = provider?.node.children.find((c): c is lambda.Function =>
+    c instanceof lambda.Function && c.functionArn === provider.serviceToken);
+  if (!framework) return;
   acknowledgeManagedPolicies(framework.role);
-  const policy = framework.role?.node.tryFindChild('DefaultPolicy');
+  const policy = framework.role?.node.children.find(c => c instanceof iam.Policy);
   if (policy) {
     acknowledge(policy, {
       id: `AwsSolutions-IAM5[Resource::${nagValue(policy, handler.functionArn)}:*]`,
