@@ -1,0 +1,59 @@
+/** The ConfigMap `scope-environment`: the non-secret values the application needs. */
+import { Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ScopeCluster } from '../cluster';
+import { UsersDatabase } from '../database';
+import { EnvironmentConfig } from '../gitops';
+import { ScopeServiceUsers } from '../iam';
+import { ControlQueues } from '../queue';
+import { ReportStore } from '../storage';
+
+/** The parts whose values go into the ConfigMap (a ScopeEnvironment). */
+export interface ConfigSources {
+  readonly envName: string;
+  readonly cluster: ScopeCluster;
+  readonly database: UsersDatabase;
+  readonly reports: ReportStore;
+  readonly queues: ControlQueues;
+  readonly users: ScopeServiceUsers;
+}
+
+/**
+ * The ConfigMap's values, bound to the environment's resources: names, endpoints and the ARNs of
+ * the secrets (never a secret value). A service user without an access key has no `*_SECRET_ARN`.
+ */
+export function environmentConfigValues(scope: Construct, env: ConfigSources): { [key: string]: string } {
+  const values: { [key: string]: string } = {
+    SCOPE_ENVIRONMENT: env.envName,
+    AWS_REGION: Stack.of(scope).region,
+    REPORTS_TABLE: env.reports.table.tableName,
+    REPORTS_BUCKET: env.reports.bucket.bucketName,
+    CONTROL_QUEUE_PREFIX: env.queues.queuePrefix,
+    DATABASE_HOST: env.database.instance.dbInstanceEndpointAddress,
+    DATABASE_PORT: env.database.instance.dbInstanceEndpointPort,
+    DATABASE_NAME: env.database.databaseName,
+    DATABASE_SECRET_ARN: env.database.appSecret.secretArn,
+  };
+  const keySecrets = [
+    ['REPORT_WRITER_SECRET_ARN', env.users.reportWriter],
+    ['REPORT_READER_SECRET_ARN', env.users.reportReader],
+    ['QUEUE_READWRITER_SECRET_ARN', env.users.queueReadWriter],
+  ] as const;
+  for (const [key, user] of keySecrets) {
+    if (user.secret) values[key] = user.secret.secretArn;
+  }
+  return values;
+}
+
+/**
+ * The ConfigMap in the application's namespace, with the service accounts of the Pod Identity
+ * roles; construct id `EnvironmentConfig` in `scope`.
+ */
+export function addEnvironmentConfig(scope: Construct, env: ConfigSources): EnvironmentConfig {
+  return new EnvironmentConfig(scope, 'EnvironmentConfig', {
+    cluster: env.cluster.eksCluster,
+    namespace: env.users.namespace,
+    values: environmentConfigValues(scope, env),
+    serviceAccounts: env.users.serviceAccounts,
+  });
+}
