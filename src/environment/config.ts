@@ -1,28 +1,14 @@
 /** The ConfigMap `scope-environment`: the non-secret values the application needs. */
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ScopeCluster } from '../cluster';
-import { UsersDatabase } from '../database';
+import { EnvironmentParts } from './parts';
 import { EnvironmentConfig } from '../gitops';
-import { ScopeServiceUsers } from '../iam';
-import { ControlQueues } from '../queue';
-import { ReportStore } from '../storage';
-
-/** The parts whose values go into the ConfigMap (a ScopeEnvironment). */
-export interface ConfigSources {
-  readonly envName: string;
-  readonly cluster: ScopeCluster;
-  readonly database: UsersDatabase;
-  readonly reports: ReportStore;
-  readonly queues: ControlQueues;
-  readonly users: ScopeServiceUsers;
-}
 
 /**
  * The ConfigMap's values, bound to the environment's resources: names, endpoints and the ARNs of
  * the secrets (never a secret value). A service user without an access key has no `*_SECRET_ARN`.
  */
-export function environmentConfigValues(scope: Construct, env: ConfigSources): { [key: string]: string } {
+export function environmentConfigValues(scope: Construct, env: EnvironmentParts): { [key: string]: string } {
   const values: { [key: string]: string } = {
     SCOPE_ENVIRONMENT: env.envName,
     AWS_REGION: Stack.of(scope).region,
@@ -49,7 +35,7 @@ export function environmentConfigValues(scope: Construct, env: ConfigSources): {
  * The ConfigMap in the application's namespace, with the service accounts of the Pod Identity
  * roles; construct id `EnvironmentConfig` in `scope`.
  */
-export function addEnvironmentConfig(scope: Construct, env: ConfigSources): EnvironmentConfig {
+export function addEnvironmentConfig(scope: Construct, env: EnvironmentParts): EnvironmentConfig {
   return new EnvironmentConfig(scope, 'EnvironmentConfig', {
     cluster: env.cluster.eksCluster,
     namespace: env.users.namespace,

@@ -1,14 +1,8 @@
 /** The outputs of ScopeEnvironment: keys without hashes, optional exports. */
 import { CfnOutput, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ScopeCluster } from '../cluster';
-import { UsersDatabase } from '../database';
-import { EnvironmentDns } from '../dns';
-import { ScopeServiceUsers } from '../iam';
-import { EnvironmentMonitoring } from '../monitoring';
+import { EnvironmentParts } from './parts';
 import { TLS_PORT } from '../private/ports';
-import { ControlQueues } from '../queue';
-import { ReportStore } from '../storage';
 
 /** The logical ID of an environment's output: `<EnvName><Key>` (`my-env`, `FrontendUrl` -> `MyEnvFrontendUrl`). */
 export function outputKey(envName: string, key: string): string {
@@ -20,24 +14,12 @@ export function exportName(envName: string, key: string): string {
   return `scope-${envName}-${key}`;
 }
 
-/** The parts whose values become outputs (a ScopeEnvironment). */
-export interface OutputSources {
-  readonly envName: string;
-  readonly cluster: ScopeCluster;
-  readonly database: UsersDatabase;
-  readonly reports: ReportStore;
-  readonly queues: ControlQueues;
-  readonly users: ScopeServiceUsers;
-  readonly dns?: EnvironmentDns;
-  readonly monitoring?: EnvironmentMonitoring;
-}
-
 /**
  * Outputs keyed `<EnvName><Key>` (`DevKubeconfigCommand`), without the hash CDK would add, so
  * scripts can read them by a name that never changes; claimEnvName keeps them unique per stack.
  * Each output is a child of `scope` with construct id `<Key>`.
  */
-export function addOutputs(scope: Construct, env: OutputSources, exportOutputs: boolean): void {
+export function addOutputs(scope: Construct, env: EnvironmentParts, exportOutputs: boolean): void {
   const envName = env.envName;
   const output = (key: string, value: string, description: string) => {
     const cfnOutput = new CfnOutput(scope, key, {

@@ -6,7 +6,8 @@
 import { Lazy, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Construct, Dependable } from 'constructs';
-import { addOutputs, OutputSources } from './outputs';
+import { addOutputs } from './outputs';
+import { EnvironmentParts } from './parts';
 import { ScopeEnvironmentProps } from './props';
 import { usesDnsCertificate } from './resolve';
 import { UsersDatabase } from '../database';
@@ -14,14 +15,6 @@ import { EnvironmentDns } from '../dns';
 import { FrontendOptions } from '../frontend';
 import { EnvironmentConfig, GitOps } from '../gitops';
 import { ScopeServiceUsers } from '../iam';
-
-/** The parts the wiring ties together (a ScopeEnvironment). */
-export interface WiredParts extends OutputSources {
-  readonly database: UsersDatabase;
-  readonly users: ScopeServiceUsers;
-  readonly environmentConfig?: EnvironmentConfig;
-  readonly gitOps?: GitOps;
-}
 
 /**
  * With `domain.certificate`, the frontend's TLS listener takes the certificate EnvironmentDns
@@ -43,7 +36,7 @@ export function withDnsCertificate(scope: Construct, props: ScopeEnvironmentProp
 }
 
 /** Everything that ties the parts together, after the last part is created. */
-export function wireEnvironment(scope: Construct, env: WiredParts, props: ScopeEnvironmentProps, exportOutputs: boolean): void {
+export function wireEnvironment(scope: Construct, env: EnvironmentParts, props: ScopeEnvironmentProps, exportOutputs: boolean): void {
   // Nodes and the control plane share the cluster security group: the database admits it alone.
   env.database.allowFrom(env.cluster.eksCluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
   if (env.gitOps) syncAfterEnvironment(env.gitOps, env.users, env.environmentConfig);

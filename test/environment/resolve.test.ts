@@ -48,8 +48,12 @@ describe.each(PROFILES)('%s: a given prop wins over the profile', (_name, d) => 
     const props = resolve.clusterProps({ cluster: given }, d, { vpc, envName: 'e', frontend: {} });
     expect(props).toMatchObject(given);
     expect(resolve.clusterProps({}, d, { vpc, envName: 'e', frontend: {} })).toMatchObject({
-      nodeCount: d.nodeCount, prefixDelegation: d.prefixDelegation, capacityType: d.nodeCapacityType,
-      supportType: d.clusterSupportType, kubeconfigOutput: false, instanceTypes: d.nodeInstanceTypes,
+      nodeCount: d.nodeCount,
+      prefixDelegation: d.prefixDelegation,
+      capacityType: d.nodeCapacityType,
+      supportType: d.clusterSupportType,
+      kubeconfigOutput: false,
+      instanceTypes: d.nodeInstanceTypes,
     });
   });
 
@@ -89,24 +93,30 @@ describe.each(PROFILES)('%s: a given prop wins over the profile', (_name, d) => 
   test('reports: PITR for a table it creates only, versioning/access logs/events for a bucket it creates only', () => {
     const n = { envName: 'e', encryptionKey: envKey, accessLogsBucket: logBucket };
     expect(resolve.reportStoreProps({}, d, n)).toMatchObject({
-      pointInTimeRecovery: d.pointInTimeRecovery, versioned: d.bucketVersioned, serverAccessLogsBucket: logBucket,
-      eventBridge: d.bucketEventBridge, removalPolicy: d.storageRemovalPolicy, encryptionKey: envKey,
+      pointInTimeRecovery: d.pointInTimeRecovery,
+      versioned: d.bucketVersioned,
+      serverAccessLogsBucket: logBucket,
+      eventBridge: d.bucketEventBridge,
+      removalPolicy: d.storageRemovalPolicy,
+      encryptionKey: envKey,
     });
     const bucket = { bucketName: 'mine' } as unknown as s3.IBucket;
     const adopted = resolve.reportStoreProps({ reports: { bucket } }, d, n);
-    expect(adopted).toMatchObject({ versioned: undefined, serverAccessLogsBucket: undefined, eventBridge: undefined, pointInTimeRecovery: d.pointInTimeRecovery });
-    expect(resolve.reportStoreProps({ reports: { pointInTimeRecovery: !d.pointInTimeRecovery } }, d, n).pointInTimeRecovery).toBe(!d.pointInTimeRecovery);
+    expect(adopted).toMatchObject({ versioned: undefined, serverAccessLogsBucket: undefined, eventBridge: undefined });
+    expect(adopted.pointInTimeRecovery).toBe(d.pointInTimeRecovery);
+    const pitr = resolve.reportStoreProps({ reports: { pointInTimeRecovery: !d.pointInTimeRecovery } }, d, n);
+    expect(pitr.pointInTimeRecovery).toBe(!d.pointInTimeRecovery);
   });
 
-  test('queues, users and monitoring: a given encryptionKey wins over the environment key', () => {
+  test('queues and users: a given encryptionKey wins over the environment key; monitoring always gets the environment key', () => {
     expect(resolve.queuesProps({}, 'e', envKey).encryptionKey).toBe(envKey);
     expect(resolve.queuesProps({ queues: { encryptionKey: otherKey } }, 'e', envKey).encryptionKey).toBe(otherKey);
     const parts = { reports: {} as any, queues: {} as any, cluster: {} as any, database: {} as any };
-    expect(resolve.usersProps({ users: { encryptionKey: otherKey } }, { envName: 'e', encryptionKey: envKey, ...parts }).encryptionKey).toBe(otherKey);
-    const monitoring = resolve.monitoringProps({ monitoring: { encryptionKey: otherKey } },
+    const users = resolve.usersProps({ users: { encryptionKey: otherKey } }, { envName: 'e', encryptionKey: envKey, ...parts });
+    expect(users.encryptionKey).toBe(otherKey);
+    const monitoring = resolve.monitoringProps({ monitoring: { alarmEmails: ['ops@example.com'] } },
       { envName: 'e', profile: EnvironmentProfile.DEVELOPMENT, encryptionKey: envKey, ...parts });
-    expect(monitoring?.encryptionKey).toBe(otherKey);
-    expect(resolve.monitoringProps({}, { envName: 'e', profile: EnvironmentProfile.DEVELOPMENT, encryptionKey: envKey, ...parts })?.encryptionKey).toBe(envKey);
+    expect(monitoring).toMatchObject({ encryptionKey: envKey, alarmEmails: ['ops@example.com'], envName: 'e' });
   });
 
   test('dns: the zone removal policy of the profile unless domain.removalPolicy is given; none without domain', () => {
@@ -129,8 +139,10 @@ describe.each(PROFILES)('%s: a given prop wins over the profile', (_name, d) => 
 
   test('frontend: profile protection and replicas, access-log prefix, then the given options', () => {
     expect(resolve.frontendOptions({}, d, 'e', logBucket)).toEqual({
-      deletionProtection: d.frontendDeletionProtection, controllerReplicas: d.controllerReplicas,
-      accessLogsBucket: logBucket, accessLogsPrefix: 'e-frontend',
+      deletionProtection: d.frontendDeletionProtection,
+      controllerReplicas: d.controllerReplicas,
+      accessLogsBucket: logBucket,
+      accessLogsPrefix: 'e-frontend',
     });
     expect(resolve.frontendOptions({}, d, 'e')).not.toHaveProperty('accessLogsBucket');
     const given = { deletionProtection: !d.frontendDeletionProtection, controllerReplicas: 5, accessLogsPrefix: 'mine' };
