@@ -8,10 +8,10 @@ import { EnvironmentConfig } from '../gitops';
  * The ConfigMap's values, bound to the environment's resources: names, endpoints and the ARNs of
  * the secrets (never a secret value). A service user without an access key has no `*_SECRET_ARN`.
  */
-export function environmentConfigValues(scope: Construct, env: EnvironmentParts): { [key: string]: string } {
+export function environmentConfigValues(env: Construct & EnvironmentParts): { [key: string]: string } {
   const values: { [key: string]: string } = {
     SCOPE_ENVIRONMENT: env.envName,
-    AWS_REGION: Stack.of(scope).region,
+    AWS_REGION: Stack.of(env).region,
     REPORTS_TABLE: env.reports.table.tableName,
     REPORTS_BUCKET: env.reports.bucket.bucketName,
     CONTROL_QUEUE_PREFIX: env.queues.queuePrefix,
@@ -33,13 +33,13 @@ export function environmentConfigValues(scope: Construct, env: EnvironmentParts)
 
 /**
  * The ConfigMap in the application's namespace, with the service accounts of the Pod Identity
- * roles; construct id `EnvironmentConfig` in `scope`.
+ * roles; construct id `EnvironmentConfig` in the environment `env`.
  */
-export function addEnvironmentConfig(scope: Construct, env: EnvironmentParts): EnvironmentConfig {
-  return new EnvironmentConfig(scope, 'EnvironmentConfig', {
+export function addEnvironmentConfig(env: Construct & EnvironmentParts): EnvironmentConfig {
+  return new EnvironmentConfig(env, 'EnvironmentConfig', {
     cluster: env.cluster.eksCluster,
     namespace: env.users.namespace,
-    values: environmentConfigValues(scope, env),
+    values: environmentConfigValues(env),
     serviceAccounts: env.users.serviceAccounts,
   });
 }

@@ -86,17 +86,13 @@ export class ScopeEnvironment extends Construct {
       resolve.usersProps(props, { envName, encryptionKey, reports: this.reports, queues: this.queues, cluster: this.cluster })));
     const dns = resolve.dnsProps(props, d, this.cluster);
     if (dns) this.dns = part('domain', () => new EnvironmentDns(this, 'Dns', dns));
-    const monitoring = resolve.monitoringProps(props, { envName, profile, encryptionKey, ...this.parts() });
+    const monitoring = resolve.monitoringProps(props,
+      { envName, profile, encryptionKey, cluster: this.cluster, database: this.database, reports: this.reports, queues: this.queues });
     if (monitoring) this.monitoring = part('monitoring', () => new EnvironmentMonitoring(this, 'Monitoring', monitoring));
-    if (resolve.environmentConfigOn(props)) this.environmentConfig = addEnvironmentConfig(this, this);
+    if (resolve.environmentConfigOn(props)) this.environmentConfig = addEnvironmentConfig(this);
     const gitOps = resolve.gitOpsProps(props, this.cluster, envName);
     if (gitOps) this.gitOps = part('gitOps', () => new GitOps(this, 'GitOps', gitOps));
 
-    wireEnvironment(this, this, props, resolve.exportOutputsOn(props));
-  }
-
-  /** The parts monitoring watches. */
-  private parts() {
-    return { cluster: this.cluster, database: this.database, reports: this.reports, queues: this.queues };
+    wireEnvironment(this, props);
   }
 }

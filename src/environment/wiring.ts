@@ -9,7 +9,7 @@ import { Construct, Dependable } from 'constructs';
 import { addOutputs } from './outputs';
 import { EnvironmentParts } from './parts';
 import { ScopeEnvironmentProps } from './props';
-import { usesDnsCertificate } from './resolve';
+import { exportOutputsOn, usesDnsCertificate } from './resolve';
 import { UsersDatabase } from '../database';
 import { EnvironmentDns } from '../dns';
 import { FrontendOptions } from '../frontend';
@@ -36,13 +36,13 @@ export function withDnsCertificate(scope: Construct, props: ScopeEnvironmentProp
 }
 
 /** Everything that ties the parts together, after the last part is created. */
-export function wireEnvironment(scope: Construct, env: EnvironmentParts, props: ScopeEnvironmentProps, exportOutputs: boolean): void {
+export function wireEnvironment(env: Construct & EnvironmentParts, props: ScopeEnvironmentProps): void {
   // Nodes and the control plane share the cluster security group: the database admits it alone.
   env.database.allowFrom(env.cluster.eksCluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
   if (env.gitOps) syncAfterEnvironment(env.gitOps, env.users, env.environmentConfig);
-  protectDatabaseLast(scope, env.database);
-  tagEnvironment(scope, env.envName, props.tags);
-  addOutputs(scope, env, exportOutputs);
+  protectDatabaseLast(env, env.database);
+  tagEnvironment(env, env.envName, props.tags);
+  addOutputs(env, env, exportOutputsOn(props));
 }
 
 /** The application starts with its ConfigMap, service accounts and Pod Identity roles in place. */
