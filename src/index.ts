@@ -9,6 +9,7 @@ export * from './dns';
 export * from './encryption';
 export * from './monitoring';
 export * from './gitops';
-export * from './profile';
+// The defaults table, ProfileDefaults and AlarmThresholds are internal (src/profile): only the profile choice is API.
+export { EnvironmentProfile } from './profile';
 export * from './environment';
 export * from './delivery';

@@ -1,1 +1,2 @@
+export * from './props';
 export * from './scope-environment';

@@ -9,11 +9,12 @@
  * that getter as the way to choose AZs; `newVpc` overrides it on the stack only while ec2.Vpc is
  * constructed, with the AZs chosen here.
  */
-import { Annotations, ContextProvider, Fn, Stack, Token } from 'aws-cdk-lib';
+import { ContextProvider, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import { PropError } from '../private/validate';
+import { WARNINGS, warn } from '../private/warnings';
 
 /**
  * AZ IDs where EKS cannot place a cluster's network interfaces; their names differ per account.
@@ -51,7 +52,7 @@ export function chooseAvailabilityZones(scope: Construct, count: number, given: 
   }
   const unsupported = EKS_UNSUPPORTED_AZ_IDS[stack.region];
   if (unsupported) {
-    Annotations.of(scope).addWarningV2('cdk-scope-environment:availabilityZones',
+    warn(scope, WARNINGS.networkAvailabilityZones,
       `${prop} is not set: the VPC uses the first ${count} AZs CloudFormation lists for the account in ${stack.region}, `
       + `which may include ${unsupported}, where EKS cannot run (its name differs per account). Set ${prop} to names from `
       + `\`aws ec2 describe-availability-zones --region ${stack.region} --query "AvailabilityZones[?ZoneId!='${unsupported}'].ZoneName"\`.`);

@@ -95,3 +95,9 @@ export function validateTags(prop: string, tags: { [key: string]: string } | und
     if (problem) throw new PropError(`Invalid ${prop} '${key}': ${problem}.`);
   }
 }
+
+/** Fails unless every entry of `emails` is an email address; `prop` is the prop's path, e.g. `monitoring.alarmEmails`. */
+export function validateAlarmEmails(prop: string, emails: string[] | undefined): void {
+  (emails ?? []).forEach((email, i) => validatePattern(`${prop}[${i}]`, email, /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+    'must be an email address such as ops@example.com'));
+}

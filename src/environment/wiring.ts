@@ -1,0 +1,80 @@
+/**
+ * How the parts of a ScopeEnvironment are tied together once they exist: security-group rules,
+ * dependencies, the DNS certificate on the frontend listener, tags and outputs. Every function
+ * takes the environment as its scope and creates no construct of its own but the ones named.
+ */
+import { Lazy, Tags } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Construct, Dependable } from 'constructs';
+import { addOutputs } from './outputs';
+import { EnvironmentParts } from './parts';
+import { ScopeEnvironmentProps } from './props';
+import { exportOutputsOn, usesDnsCertificate } from './resolve';
+import { UsersDatabase } from '../database';
+import { EnvironmentDns } from '../dns';
+import { FrontendOptions } from '../frontend';
+import { EnvironmentConfig, GitOps } from '../gitops';
+import { ScopeServiceUsers } from '../iam';
+
+/**
+ * With `domain.certificate`, the frontend's TLS listener takes the certificate EnvironmentDns
+ * creates (it needs the zone, and the DNS records need the load balancer, so DNS comes after the
+ * cluster): a reference `FrontendCertificate` in `scope` whose ARN resolves at synth time, so
+ * CloudFormation creates the certificate before the listener.
+ */
+export function withDnsCertificate(scope: Construct, props: ScopeEnvironmentProps, frontend: FrontendOptions,
+  dns: () => EnvironmentDns | undefined): FrontendOptions {
+  if (!usesDnsCertificate(props)) return frontend;
+  const certificate = acm.Certificate.fromCertificateArn(scope, 'FrontendCertificate', Lazy.string({
+    produce: () => {
+      const created = dns()?.certificate;
+      if (!created) throw new Error('domain.certificate: EnvironmentDns did not create the certificate.');
+      return created.certificateArn;
+    },
+  }));
+  return { ...frontend, certificate };
+}
+
+/** Everything that ties the parts together, after the last part is created. */
+export function wireEnvironment(env: Construct & EnvironmentParts, props: ScopeEnvironmentProps): void {
+  // Nodes and the control plane share the cluster security group: the database admits it alone.
+  env.database.allowFrom(env.cluster.eksCluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
+  if (env.gitOps) syncAfterEnvironment(env.gitOps, env.users, env.environmentConfig);
+  protectDatabaseLast(env, env.database);
+  tagEnvironment(env, env.envName, props.tags);
+  addOutputs(env, env, exportOutputsOn(props));
+}
+
+/** The application starts with its ConfigMap, service accounts and Pod Identity roles in place. */
+export function syncAfterEnvironment(gitOps: GitOps, users: ScopeServiceUsers, environmentConfig?: EnvironmentConfig): void {
+  if (environmentConfig) gitOps.sync.node.addDependency(environmentConfig);
+  for (const user of [users.reportWriter, users.reportReader, users.queueReadWriter]) {
+    // The role's scope also holds its Pod Identity association (ScopeCluster.serviceAccountRole).
+    if (user.role) gitOps.sync.node.addDependency(user.role.node.scope ?? user.role);
+  }
+}
+
+/**
+ * The database's deletion protection step waits for every other part of the environment, so it
+ * runs last and a first deploy that fails anywhere can still delete the unprotected instance.
+ * The parts are read at synth time, so parts added after this call count too.
+ */
+export function protectDatabaseLast(scope: Construct, database: UsersDatabase): void {
+  const step = database.deletionProtectionStep;
+  if (!step) return;
+  const everythingElse = {};
+  Dependable.implement(everythingElse, {
+    get dependencyRoots() {
+      return scope.node.children.filter(child => child !== database);
+    },
+  });
+  step.node.addDependency(everythingElse);
+}
+
+/** `scope:environment=<envName>` and the user's tags on every resource of the environment. */
+export function tagEnvironment(scope: Construct, envName: string, tags: { [key: string]: string } | undefined): void {
+  Tags.of(scope).add('scope:environment', envName);
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    Tags.of(scope).add(key, value);
+  }
+}
