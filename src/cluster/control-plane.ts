@@ -12,6 +12,7 @@ import { ClusterSupportType } from './kubernetes-version';
 import { ScopeClusterProps } from './options';
 import { ClusterSettings } from './settings';
 import { chooseAvailabilityZones, newVpc } from '../network/availability-zones';
+import { checkNetworkChoice } from '../network/vpc';
 import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { PropError } from '../private/validate';
 
@@ -27,9 +28,7 @@ export const DEFAULT_CLUSTER_LOGGING: eks.ClusterLoggingTypes[] = [
 
 /** The given VPC, or a new one with 2 AZs and 1 NAT gateway; it must have private subnets for the nodes. */
 export function clusterVpc(scope: Construct, props: ScopeClusterProps): ec2.IVpc {
-  if (props.vpc && props.availabilityZones) {
-    throw new PropError('Invalid availabilityZones: only for the VPC ScopeCluster creates; remove it or remove vpc (your VPC already has its AZs).');
-  }
+  checkNetworkChoice('ScopeCluster', { vpc: props.vpc, availabilityZones: props.availabilityZones });
   const vpc = props.vpc ?? newClusterVpc(scope, props.availabilityZones);
   if (vpc.privateSubnets.length === 0) {
     throw new PropError('Invalid vpc: ScopeCluster needs private subnets with egress (SubnetType.PRIVATE_WITH_EGRESS) for its worker nodes.');

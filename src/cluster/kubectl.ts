@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { NODE_SUBNETS } from './control-plane';
 import { kubectlLayerFor } from './kubernetes-version';
 import { acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
+import { TLS_PORT } from '../private/ports';
 
 /** The kubectl provider options of the cluster and the security group of its functions. */
 export interface KubectlSettings {
@@ -29,7 +30,7 @@ export function kubectlSettings(scope: Construct, vpc: ec2.IVpc, envName: string
     description: `kubectl/helm functions of the ${envName} Scope cluster: HTTPS out only`,
     allowAllOutbound: false,
   });
-  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Kubernetes API, AWS APIs and Helm repositories');
+  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(TLS_PORT), 'Kubernetes API, AWS APIs and Helm repositories');
   const options: eks.KubectlProviderOptions = {
     kubectlLayer: kubectlLayerFor(scope, 'KubectlLayer', version, kubectlLayer),
     // The kubectl functions run in the node subnets (egress through NAT) with a security group
@@ -47,8 +48,8 @@ export function admitKubectlToApi(scope: Construct, cluster: eks.Cluster, securi
     groupId: cluster.clusterSecurityGroupId,
     sourceSecurityGroupId: securityGroup.securityGroupId,
     ipProtocol: 'tcp',
-    fromPort: 443,
-    toPort: 443,
+    fromPort: TLS_PORT,
+    toPort: TLS_PORT,
     description: 'kubectl provider to the Kubernetes API',
   });
   cluster.kubectlProvider?.node.addDependency(kubectlIngress);

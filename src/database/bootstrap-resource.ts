@@ -16,6 +16,7 @@ import { BootstrapFunction } from './bootstrap-function';
 import { CLIENT_CA_BUNDLE_PATH, DatabaseSettings } from './defaults';
 import { UsersDatabaseInstance } from './instance';
 import { acknowledgeBootstrapFindings, acknowledgeExportLogGroupPolicy } from './nag';
+import { TLS_PORT } from '../private/ports';
 
 /** What the bootstrap works on. */
 export interface BootstrapTarget {
@@ -80,7 +81,7 @@ function createBootstrapFunction(scope: Construct, settings: DatabaseSettings) {
     description: `Users database (${settings.envName}) bootstrap: PostgreSQL and HTTPS (Secrets Manager) out`,
     allowAllOutbound: false,
   });
-  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(TLS_PORT), 'Secrets Manager API');
 
   const logGroup = new logs.LogGroup(scope, 'BootstrapLogs', {
     retention: settings.logRetention,

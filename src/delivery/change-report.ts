@@ -13,7 +13,6 @@
  * `scope-change-report`). Not exported from the package index.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 // The SDK is bundled into the command by esbuild (assets/), so it is a devDependency on purpose.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
@@ -21,6 +20,7 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { changeReport, EXIT_BLOCKED, EXIT_OK, EXIT_READ_FAILED, EXIT_USAGE } from './change-report-core';
 import { findStack } from './cloud-assembly';
+import { packageVersion } from '../private/package-version';
 
 const USAGE = 'usage: scope-change-report --stack <name> [--cdk-out <dir> | --new-template <file>] '
   + '[--deployed-template <file> | --role-arn <arn>] [--region <region>] [--commit-message <file>]';
@@ -105,16 +105,6 @@ export function parseArguments(argv: string[]): ChangeReportArguments {
   return args;
 }
 
-/** The version in the package.json of the installed package (assets/delivery/change-report/ is three levels down). */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-    if (pkg.name === 'cdk-scope-environment' && typeof pkg.version === 'string') return pkg.version;
-  } catch {
-    // not inside the package (e.g. copied next to a cloud assembly)
-  }
-  return 'unknown';
-}
 
 /** A template read from a file (JSON; CDK writes JSON). */
 function readTemplateFile(file: string): any {
@@ -168,7 +158,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     return EXIT_OK;
   }
   if (args.version) {
-    process.stdout.write(`${packageVersion()}\n`);
+    process.stdout.write(`${packageVersion(__dirname)}\n`);
     return EXIT_OK;
   }
   let report;

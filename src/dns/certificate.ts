@@ -3,12 +3,13 @@
  * (internal: not exported from the package).
  */
 import * as path from 'path';
-import { Annotations, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration } from 'aws-cdk-lib';
+import { CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ResolvedAlias } from './checks';
 import { acknowledge } from '../private/nag';
+import { warn, WARNINGS } from '../private/warnings';
 
 /** What createCertificate needs. */
 export interface CertificateProps {
@@ -34,7 +35,7 @@ export function createCertificate(scope: Construct, props: CertificateProps): ac
   if (props.zoneDeletedWithStack) {
     removeValidationRecordsOnDelete(scope, zone as route53.PublicHostedZone, certificate, Object.keys(zones).filter(name => zones[name] === zone));
   }
-  Annotations.of(scope).addWarningV2('cdk-scope-environment:dnsCertificateValidation',
+  warn(scope, WARNINGS.dnsCertificateValidation,
     `certificate: ACM validates the certificate for ${frontendName} through DNS records in ${zoneName}; `
     + 'the deployment waits (up to 72 hours, then fails) until the zone is delegated. With neither parentZone nor delegation, '
     + 'add the zone\'s NS records at the parent domain\'s DNS provider while the stack deploys (name servers: Route 53 console or `aws route53 get-hosted-zone`).');

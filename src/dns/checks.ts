@@ -2,13 +2,14 @@
  * Synth-time checks of EnvironmentDns props (internal: not exported from the package). Each
  * function throws a PropError naming the prop; names are compared only when not tokens.
  */
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { isInZone, stripDot, validateDomainName } from './names';
 import { AliasType, EnvironmentDnsProps } from './options';
 import { PropError, validatePattern } from '../private/validate';
+import { warn, WARNINGS, WarningId } from '../private/warnings';
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
@@ -37,8 +38,8 @@ export function validateZoneProps(scope: Construct, props: EnvironmentDnsProps, 
   if (props.queryLogRetention !== undefined && !props.queryLogging) {
     throw new PropError('Invalid queryLogRetention: it applies only with queryLogging: true.');
   }
-  if (props.queryLogging) requireUsEast1(scope, 'queryLogging', 'Route 53 writes query logs only to CloudWatch Logs in us-east-1', 'dnsQueryLoggingRegion');
-  if (props.dnssec) requireUsEast1(scope, 'dnssec', 'Route 53 uses DNSSEC signing keys only from KMS in us-east-1', 'dnsDnssecRegion');
+  if (props.queryLogging) requireUsEast1(scope, 'queryLogging', 'Route 53 writes query logs only to CloudWatch Logs in us-east-1', WARNINGS.dnsQueryLoggingRegion);
+  if (props.dnssec) requireUsEast1(scope, 'dnssec', 'Route 53 uses DNSSEC signing keys only from KMS in us-east-1', WARNINGS.dnsDnssecRegion);
 }
 
 /** An imported zone must be named `zoneName` and takes none of the options of a zone created here. */
@@ -108,7 +109,7 @@ export function validateAliases(scope: Construct, props: EnvironmentDnsProps, zo
     if (seen.has(key)) throw new PropError(`Invalid ${prop}.name '${alias.name}': the name is already used by the frontend record or an earlier alias.`);
     seen.add(key);
     if (!props.frontend) {
-      Annotations.of(scope).addWarningV2('cdk-scope-environment:dnsAliasWithoutFrontend',
+      warn(scope, WARNINGS.dnsAliasWithoutFrontend,
         `${prop}: ${name} is a CNAME to ${frontendName}, which this construct does not create without frontend.`);
     }
     return { name, type, zone: alias.zone };
@@ -116,10 +117,10 @@ export function validateAliases(scope: Construct, props: EnvironmentDnsProps, zo
 }
 
 /** Fails unless the stack is in us-east-1; warns when its region is a token. */
-function requireUsEast1(scope: Construct, prop: string, reason: string, warningId: string): void {
+function requireUsEast1(scope: Construct, prop: string, reason: string, warningId: WarningId): void {
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) {
-    Annotations.of(scope).addWarningV2(`cdk-scope-environment:${warningId}`,
+    warn(scope, warningId,
       `${prop}: ${reason}; this stack's region is unknown at synth time: deploy it to us-east-1.`);
   } else if (region !== 'us-east-1') {
     throw new PropError(`Invalid ${prop}: ${reason}, and this stack is in ${region}. Deploy the DNS stack to us-east-1 or turn ${prop} off.`);

@@ -4,7 +4,7 @@
  * `aws-eks` AlbController, which a cluster creates with one call; this one serves only
  * TargetGroupBindings, so its role has a small fraction of the controller's full policy.
  */
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, createPodIdentityRole } from '../cluster/pod-identity';
 import { acknowledgeGrant } from '../private/grant-nag';
 import { dependOnPodIdentity } from '../private/pod-identity-ready';
+import { warn, WARNINGS } from '../private/warnings';
 
 /** Default version of the AWS Load Balancer Controller Helm chart (controller v2.14.0). */
 export const DEFAULT_CONTROLLER_CHART_VERSION: string = '1.14.0';
@@ -41,7 +42,7 @@ export function createLoadBalancerController(scope: Construct, props: LoadBalanc
   if (chartVersion !== DEFAULT_CONTROLLER_CHART_VERSION) {
     // `helm upgrade` never installs or updates a chart's crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
     // and the kubectl handler has no step that could read them from the chart: the user applies them.
-    Annotations.of(scope).addWarningV2('cdk-scope-environment:controllerChartCrds',
+    warn(scope, WARNINGS.frontendControllerChartCrds,
       `frontend.controllerChartVersion ${chartVersion} is not the default ${DEFAULT_CONTROLLER_CHART_VERSION}: Helm does not update the `
       + 'controller\'s CRDs on upgrade. Before deploying, apply that version\'s CRDs: helm repo add eks https://aws.github.io/eks-charts && '
       + `helm show crds eks/aws-load-balancer-controller --version ${chartVersion} | kubectl apply -f - (README "Upgrading the load balancer controller").`);

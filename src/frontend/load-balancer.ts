@@ -2,7 +2,7 @@
  * The AWS side of the frontend endpoint: the Network Load Balancer, its security group, listeners,
  * IP target group and access logs (internal: not exported from the package).
  */
-import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -10,10 +10,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../private/nag';
+import { TLS_PORT } from '../private/ports';
 import { PropError, validateInteger, validatePattern } from '../private/validate';
+import { warn, WARNINGS } from '../private/warnings';
 
 /** The listener port that gets a TLS listener (and needs `certificate`). */
-const TLS_PORT = 443;
 
 /** What createLoadBalancer needs (defaults already applied). */
 export interface LoadBalancerProps {
@@ -157,7 +158,7 @@ function logAccessLogs(nlb: elbv2.NetworkLoadBalancer, bucket: s3.IBucket, prefi
     }),
   ];
   if (!statements.map(statement => bucket.addToResourcePolicy(statement).statementAdded).every(added => added)) {
-    Annotations.of(nlb).addWarningV2('cdk-scope-environment:frontendAccessLogsPolicy',
+    warn(nlb, WARNINGS.frontendAccessLogsPolicy,
       'frontend.accessLogsBucket: the bucket is imported, so its policy cannot be changed here; it must already let '
       + `delivery.logs.amazonaws.com put objects under ${prefix}/AWSLogs/${stack.account}/, or the deployment fails at the load balancer.`);
   }

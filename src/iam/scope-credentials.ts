@@ -10,12 +10,11 @@
  * Bundled with esbuild into assets/iam/scope-credentials/index.js (the package's `bin`).
  * Not exported from the package index.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 // The SDK is bundled into the command by esbuild (assets/), so it is a devDependency on purpose.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { chooseService, CredentialService, CredentialsUsageError, parseCredentials, parseService, ServiceCredentials, serviceUrl, servicesOf } from './credentials-url';
+import { packageVersion } from '../private/package-version';
 
 const USAGE = 'usage: scope-credentials --secret <arn-or-name> [--service dynamodb|s3|sqs] [--region <region>] [--format url|env]';
 
@@ -105,16 +104,6 @@ export function envLines(credentials: ServiceCredentials, requested?: string): s
   return services.map(service => `${service.toUpperCase()}_URL=${serviceUrl(credentials, service)}\n`).join('');
 }
 
-/** The version in the package.json of the installed package (assets/iam/scope-credentials/ is three levels down). */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-    if (pkg.name === 'cdk-scope-environment' && typeof pkg.version === 'string') return pkg.version;
-  } catch {
-    // not inside the package (e.g. bundled elsewhere)
-  }
-  return 'unknown';
-}
 
 /** The region inside a secret ARN (`arn:aws:secretsmanager:<region>:...`), if it is one. */
 function regionOfArn(secret: string): string | undefined {
@@ -131,7 +120,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       return 0;
     }
     if (args.version) {
-      process.stdout.write(`${packageVersion()}\n`);
+      process.stdout.write(`${packageVersion(__dirname)}\n`);
       return 0;
     }
     if (args.service !== undefined) parseService(args.service);

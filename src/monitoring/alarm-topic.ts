@@ -1,11 +1,12 @@
 /** The alarm topic of EnvironmentMonitoring and its key (not exported from the package). */
-import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { denyGrantsExceptForAwsServices } from '../private/kms';
+import { warn, WARNINGS } from '../private/warnings';
 
 /** The AWS managed key aws/sns cannot be used: its key policy cannot admit cloudwatch.amazonaws.com. */
 const SNS_KEY_COMPATIBILITY = 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services';
@@ -34,7 +35,7 @@ export function createAlarmTopic(scope: Construct, envName: string, encryptionKe
     resources: ['*'],
   }), true);
   if (!added.statementAdded) {
-    Annotations.of(scope).addWarningV2('scope:monitoring-imported-key',
+    warn(scope, WARNINGS.monitoringImportedKey,
       `encryptionKey is imported: allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in its key policy, or alarms cannot publish (${SNS_KEY_COMPATIBILITY}).`);
   }
   const topic = new sns.Topic(scope, 'AlarmTopic', {

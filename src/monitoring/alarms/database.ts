@@ -2,10 +2,11 @@
  * Alarms of the users database: the RDS instance (sized from the instance class and storage the
  * UsersDatabase reports) and the bootstrap function.
  */
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { UsersDatabase } from '../../database';
+import { warn, WARNINGS } from '../../private/warnings';
 import { AlarmThresholds } from '../../profile';
 import { AlarmSpec, RECOMMENDED_ALARMS } from '../alarm-spec';
 import { estimatedMaxConnections, instanceMemoryBytes } from '../rds-sizing';
@@ -52,7 +53,7 @@ function memoryAlarms(scope: Construct, database: UsersDatabase, t: AlarmThresho
   const instanceClass = `db.${database.instanceType}`;
   const memory = instanceMemoryBytes(instanceClass);
   if (memory === undefined) {
-    Annotations.of(scope).addWarningV2('scope:monitoring-db-class',
+    warn(scope, WARNINGS.monitoringDatabaseClass,
       `Database instance class ${JSON.stringify(instanceClass)} has no known memory size: no FreeableMemory and DatabaseConnections alarms.`);
     return [];
   }
@@ -88,7 +89,7 @@ function memoryAlarms(scope: Construct, database: UsersDatabase, t: AlarmThresho
 function storageAlarms(scope: Construct, database: UsersDatabase, t: AlarmThresholds, rdsMetric: RdsMetric): AlarmSpec[] {
   const allocated = database.allocatedStorage;
   if (Token.isUnresolved(allocated) || !Number.isFinite(allocated)) {
-    Annotations.of(scope).addWarningV2('scope:monitoring-db-storage', 'Database allocatedStorage is not a number known at synth time: no FreeStorageSpace alarm.');
+    warn(scope, WARNINGS.monitoringDatabaseStorage, 'Database allocatedStorage is not a number known at synth time: no FreeStorageSpace alarm.');
     return [];
   }
   const freeStorage = Math.round(allocated * 2 ** 30 * t.databaseFreeStorageShare);
