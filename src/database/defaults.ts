@@ -53,6 +53,7 @@ export interface DatabaseSettings {
   readonly allowMajorVersionUpgrade: boolean;
   readonly iamAuthentication: boolean;
   readonly performanceInsights: boolean;
+  readonly databaseInsights: boolean;
   readonly monitoringInterval?: Duration;
   readonly logExports: boolean;
   readonly logRetention: logs.RetentionDays;
@@ -95,7 +96,9 @@ export function resolveDatabaseSettings(scope: Construct, props: UsersDatabasePr
     deleteAutomatedBackups: props.deleteAutomatedBackups ?? removalPolicy === RemovalPolicy.DESTROY,
     allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? false,
     iamAuthentication: props.iamAuthentication ?? false,
-    performanceInsights: props.performanceInsights ?? false,
+    // Database Insights' DB load and top SQL come from Performance Insights.
+    performanceInsights: props.performanceInsights ?? props.databaseInsights ?? false,
+    databaseInsights: props.databaseInsights ?? false,
     monitoringInterval: props.monitoringInterval,
     logExports: props.logExports ?? false,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,

@@ -270,6 +270,7 @@ export class ScopeEnvironment extends Construct {
       monitoringInterval: defaults.databaseMonitoringInterval,
       iamAuthentication: defaults.databaseIamAuthentication,
       logExports: defaults.databaseLogExports,
+      databaseInsights: defaults.databaseInsights,
       logRetention: defaults.logRetention,
       encryptionKey: envKey,
       storageEncryptionKey: hardened ? envKey : undefined,
