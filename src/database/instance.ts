@@ -82,7 +82,7 @@ function instanceSourceProps(settings: DatabaseSettings, securityGroup: ec2.ISec
     deleteAutomatedBackups: settings.deleteAutomatedBackups,
     iamAuthentication: settings.iamAuthentication,
     enablePerformanceInsights: settings.performanceInsights,
-    performanceInsightEncryptionKey: settings.performanceInsights ? settings.storageEncryptionKey : undefined,
+    performanceInsightEncryptionKey: settings.performanceInsightsKey,
     // Standard mode (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.TurningOnStandard.html)
     // with Performance Insights at the default 7-day retention, the free tier
     // (CloudFormation AWS::RDS::DBInstance PerformanceInsightsRetentionPeriod). AWS has announced

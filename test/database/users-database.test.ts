@@ -298,16 +298,24 @@ describe('UsersDatabase', () => {
     });
   });
 
-  test('databaseInsights: Standard mode with Performance Insights (free 7 days, the storage key), exposed as databaseInsights', () => {
+  test('databaseInsights: Standard mode with Performance Insights (free 7 days, aws/rds key), exposed as databaseInsights', () => {
     const { stack, vpc } = build();
     const key = new kms.Key(stack, 'Key');
     const db = new UsersDatabase(stack, 'Db2', { vpc, storageEncryptionKey: key, databaseInsights: true });
     expect(db.databaseInsights).toBe(true);
+    // No PerformanceInsightsKMSKeyId: adding it to an existing instance may replace it (test/lifecycle).
     Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', {
       DatabaseInsightsMode: 'standard',
       EnablePerformanceInsights: true,
       PerformanceInsightsRetentionPeriod: 7,
-      PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+      PerformanceInsightsKMSKeyId: Match.absent(),
+    });
+    // With performanceInsights asked for explicitly, the storage key as before.
+    const both = build();
+    const bothKey = new kms.Key(both.stack, 'Key');
+    new UsersDatabase(both.stack, 'Db2', { vpc: both.vpc, storageEncryptionKey: bothKey, databaseInsights: true, performanceInsights: true });
+    Template.fromStack(both.stack).hasResourceProperties('AWS::RDS::DBInstance', {
+      DatabaseInsightsMode: 'standard', PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
     });
     // Off by default: neither Database Insights nor Performance Insights.
     const off = build();

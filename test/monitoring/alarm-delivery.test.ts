@@ -80,8 +80,7 @@ describe('Metrics Insights queries', () => {
       const raw = dashboard.Properties.DashboardBody;
       const text = typeof raw === 'string' ? raw : raw['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : 'REF')).join('');
       const walk = (node: any): void => {
-        if (Array.isArray(node)) node.forEach(walk);
-        else if (node && typeof node === 'object') {
+        if (Array.isArray(node)) {node.forEach(walk);} else if (node && typeof node === 'object') {
           if (typeof node.expression === 'string' && /^\s*SELECT/i.test(node.expression)) found.push(node.expression);
           Object.values(node).forEach(walk);
         }
