@@ -110,6 +110,7 @@ export function bill(template: Template, overrides: BillOverrides = {}): Bill {
     add('RDS PostgreSQL instance', `${cls} at $${price('rdsPostgresInstanceHour', cls)}/h${az}`, copies * price('rdsPostgresInstanceHour', cls) * hours);
     const gb = Number(p.AllocatedStorage ?? 20);
     add('RDS storage (gp3)', `${gb} GB${az}`, copies * gb * PRICES.rdsGp3GbMonth);
+    databaseInsightsLine(p, lines);
   }
 
   const keys = ofType('AWS::KMS::Key').length;
@@ -157,4 +158,21 @@ function launchTemplateData(template: Template, spec: any): any {
   const ref = spec?.Id?.Ref ?? spec?.Name?.Ref;
   const lt: Resource | undefined = ref ? template.Resources[ref] : undefined;
   return lt?.Properties?.LaunchTemplateData;
+}
+
+/**
+ * Database Insights of an RDS instance, listed even though it is free: Standard mode with
+ * Performance Insights at the default 7-day retention is the free tier ("7 days (the default,
+ * free tier)", AWS::RDS::DBInstance PerformanceInsightsRetentionPeriod; Standard mode keeps
+ * Performance Insights' pricing, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_PerfInsights.Enabling.html).
+ * Advanced mode and longer retention are billed per vCPU and are not priced here.
+ */
+function databaseInsightsLine(p: any, lines: BillLine[]): void {
+  const mode = p.DatabaseInsightsMode;
+  if (mode === undefined && p.EnablePerformanceInsights !== true) return;
+  const retention = Number(p.PerformanceInsightsRetentionPeriod ?? 7);
+  if ((mode ?? 'standard') !== 'standard' || retention > 7) {
+    throw new Error(`Database Insights ${mode} with ${retention} days of Performance Insights is billed per vCPU: not priced in prices-us-east-1.json`);
+  }
+  lines.push({ item: 'RDS Database Insights (Standard mode)', quantity: 'Performance Insights, 7 days retention (free tier)', monthly: 0 });
 }

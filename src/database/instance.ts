@@ -82,7 +82,13 @@ function instanceSourceProps(settings: DatabaseSettings, securityGroup: ec2.ISec
     deleteAutomatedBackups: settings.deleteAutomatedBackups,
     iamAuthentication: settings.iamAuthentication,
     enablePerformanceInsights: settings.performanceInsights,
-    performanceInsightEncryptionKey: settings.performanceInsights ? settings.storageEncryptionKey : undefined,
+    performanceInsightEncryptionKey: settings.performanceInsightsKey,
+    // Standard mode (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.TurningOnStandard.html)
+    // with Performance Insights at the default 7-day retention, the free tier
+    // (CloudFormation AWS::RDS::DBInstance PerformanceInsightsRetentionPeriod). AWS has announced
+    // the end of the Performance Insights console for 2026-07-31: it redirects to Database Insights
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_PerfInsights.Enabling.html).
+    databaseInsightsMode: settings.databaseInsights ? rds.DatabaseInsightsMode.STANDARD : undefined,
     monitoringInterval: settings.monitoringInterval,
     cloudwatchLogsExports: settings.logExports ? POSTGRES_LOG_EXPORTS : undefined,
   };

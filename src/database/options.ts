@@ -177,9 +177,21 @@ export interface UsersDatabaseOptions {
 
   /**
    * Performance Insights (7 days of free retention, encrypted with `storageEncryptionKey` if given).
-   * @default false
+   * @default - the value of `databaseInsights`
    */
   readonly performanceInsights?: boolean;
+
+  /**
+   * CloudWatch Database Insights in Standard mode, with Performance Insights on (7 days of
+   * retention, the free tier): DB load by wait, SQL statement, host and user, where the database
+   * CPU alarm's runbook points. The Performance Insights console reaches its end of life on
+   * 2026-07-31 and redirects to Database Insights. Turning it on or off changes the instance in
+   * place (no replacement, no downtime). Performance Insights data is then encrypted with the AWS
+   * managed `aws/rds` key, unless `performanceInsights` is also set to true (then with
+   * `storageEncryptionKey`, which can only be set on an instance without Performance Insights).
+   * @default false (ScopeEnvironment: on in PRODUCTION, off in DEVELOPMENT)
+   */
+  readonly databaseInsights?: boolean;
 
   /**
    * Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 seconds. Creates an IAM role for RDS.

@@ -58,6 +58,8 @@ export class UsersDatabase extends Construct {
   public readonly instanceType: ec2.InstanceType;
   /** Allocated storage in GiB. */
   public readonly allocatedStorage: number;
+  /** CloudWatch Database Insights (Standard mode) is on for the instance. */
+  public readonly databaseInsights: boolean;
   /**
    * The step that turns deletion protection on (only when `deletionProtection` is on). It runs
    * after the bootstrap; make it depend on the rest of the stack too (ScopeEnvironment does), so
@@ -77,6 +79,7 @@ export class UsersDatabase extends Construct {
     this.iamAuthentication = settings.iamAuthentication;
     this.instanceType = settings.instanceType;
     this.allocatedStorage = settings.allocatedStorage;
+    this.databaseInsights = settings.databaseInsights;
 
     const { instance, securityGroup, sourceProps } = createInstance(this, settings);
     const parts = instanceParts(instance);

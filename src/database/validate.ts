@@ -48,6 +48,10 @@ function validateBackupsAndMonitoring(props: UsersDatabaseProps): void {
       throw new PropError(`Invalid backupRetention ${props.backupRetention.toHumanString()}: must be whole days from 1 to 35.`);
     }
   }
+  if (props.databaseInsights && props.performanceInsights === false) {
+    throw new PropError('Invalid performanceInsights false: databaseInsights shows the DB load that Performance Insights collects; '
+      + 'leave performanceInsights unset (or true), or set databaseInsights to false.');
+  }
   if (props.monitoringInterval !== undefined && !MONITORING_INTERVALS.includes(props.monitoringInterval.toSeconds())) {
     throw new PropError(`Invalid monitoringInterval ${props.monitoringInterval.toHumanString()}: must be one of ${MONITORING_INTERVALS.join(', ')} seconds.`);
   }

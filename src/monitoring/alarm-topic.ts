@@ -1,5 +1,5 @@
 /** The alarm topic of EnvironmentMonitoring and its key (not exported from the package). */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -25,9 +25,11 @@ export function createAlarmTopic(scope: Construct, envName: string, encryptionKe
   const key = encryptionKey ?? createTopicKey(scope, envName);
   // CloudWatch publishes to an encrypted topic only with a customer managed key whose policy
   // admits cloudwatch.amazonaws.com (SNS_KEY_COMPATIBILITY); aws/sns cannot be changed to allow it.
-  // No aws:SourceAccount/SourceArn condition: AWS's example statement has none, and a condition
-  // the KMS request did not carry would drop every notification silently. The grant is only
-  // exercised through a Publish to this topic, which the topic policy limits to this account.
+  // No aws:SourceAccount/SourceArn condition here: AWS's example statement (SNS_KEY_COMPATIBILITY)
+  // has none, no AWS page says the KMS request SNS makes for a CloudWatch publish carries those
+  // keys, and a condition the request does not carry drops every notification silently (the
+  // EventBridge case, which that page documents). The confused-deputy conditions sit on the topic
+  // policy (allowCloudWatchAlarms), the only way CloudWatch reaches this grant.
   const added = key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowCloudWatchAlarmsToPublish',
     principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -43,8 +45,36 @@ export function createAlarmTopic(scope: Construct, envName: string, encryptionKe
     masterKey: key,
     enforceSSL: true,
   });
+  allowCloudWatchAlarms(topic);
   alarmEmails.forEach(email => topic.addSubscription(new subscriptions.EmailSubscription(email)));
   return { topic, key };
+}
+
+/**
+ * Lets this account's CloudWatch alarms publish to `topic`. `enforceSSL` writes an
+ * AWS::SNS::TopicPolicy, which replaces the default policy SNS gives a new topic, so without this
+ * statement CloudWatch's Publish is denied and no alarm reaches anyone: the alarm history then
+ * shows "... is not authorized to perform: SNS:Publish" (AWS knowledge center,
+ * https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger, whose statement
+ * this is, with its ArnLike aws:SourceArn condition widened to every alarm of this account and
+ * region). aws:SourceAccount and aws:SourceArn keep another account's alarms (a confused deputy)
+ * out: https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+ * ("aws:SourceAccount versus aws:SourceOwner"),
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html. The TLS Deny of
+ * `enforceSSL` stays in the same policy (an explicit Deny wins over this Allow).
+ */
+function allowCloudWatchAlarms(topic: sns.Topic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    },
+  }));
 }
 
 /** The topic's own key, for when no encryptionKey is given. */

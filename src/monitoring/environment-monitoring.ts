@@ -11,7 +11,7 @@ import { UsersDatabase } from '../database';
 import { apiServerAlarms, nodeAlarms } from './alarms/cluster';
 import { databaseAlarms } from './alarms/database';
 import { frontendAlarms, frontendWidgets } from './alarms/frontend';
-import { queueAlarms } from './alarms/queues';
+import { queueAlarms, queueWidgets } from './alarms/queues';
 import { reportsAlarms } from './alarms/storage';
 import { addContainerInsights } from './container-insights';
 import { createDashboard } from './dashboard';
@@ -85,8 +85,8 @@ export interface EnvironmentMonitoringProps extends EnvironmentMonitoringOptions
   readonly reports?: ReportStore;
 
   /**
-   * The control queue namespace to watch: every queue under its prefix, also the ones the control
-   * service creates at run time.
+   * The control queue namespace to watch. Metrics Insights cannot select queues by name prefix,
+   * so the queue alarms watch every SQS queue of the account and region (README "Monitoring").
    * @default - no queue alarms
    */
   readonly queues?: ControlQueues;
@@ -156,10 +156,13 @@ export class EnvironmentMonitoring extends Construct {
     }
     if (props.database) this.watch(databaseAlarms(this, props.database, t));
     if (props.reports) this.watch(reportsAlarms(props.reports, t));
-    if (props.queues) this.watch(queueAlarms(props.queues, t));
+    if (props.queues) this.watch(queueAlarms(this.envName, props.queues, t));
 
     if (props.alarmActions ?? true) notifyTopic(this.alarms, topic);
-    this.dashboard = createDashboard(this, this.envName, this.created, { frontend: frontend ? frontendWidgets(frontend) : [] });
+    this.dashboard = createDashboard(this, this.envName, this.created, {
+      frontend: frontend ? frontendWidgets(frontend) : [],
+      queues: props.queues ? queueWidgets() : [],
+    });
   }
 
   /** Creates the alarms of `specs` in this construct, in order. */

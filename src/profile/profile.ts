@@ -45,6 +45,8 @@ export interface ProfileDefaults {
   readonly databaseMonitoringInterval?: Duration;
   readonly databaseIamAuthentication: boolean;
   readonly databaseLogExports: boolean;
+  /** CloudWatch Database Insights (Standard mode, Performance Insights with the free 7 days) on the users database. */
+  readonly databaseInsights: boolean;
   /** S3 server access logs of the reports bucket into an access-log bucket. */
   readonly accessLogs: boolean;
   /** Object events of the reports bucket to the default EventBridge bus (free). */
@@ -123,6 +125,8 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     // Free, in place, and changes nothing for password logins.
     databaseIamAuthentication: true,
     databaseLogExports: false,
+    // Off: nobody tunes queries on a dev database; pg_stat_activity answers the CPU alarm there.
+    databaseInsights: false,
     accessLogs: false,
     bucketEventBridge: false,
     // Off: enhanced observability is billed per observation plus log ingestion, and its two
@@ -178,6 +182,8 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     databaseMonitoringInterval: Duration.seconds(60),
     databaseIamAuthentication: true,
     databaseLogExports: true,
+    // Standard mode with 7 days of Performance Insights is free; the database CPU alarm's runbook points there.
+    databaseInsights: true,
     accessLogs: true,
     bucketEventBridge: true,
     containerInsights: true,

@@ -298,6 +298,35 @@ describe('UsersDatabase', () => {
     });
   });
 
+  test('databaseInsights: Standard mode with Performance Insights (free 7 days, aws/rds key), exposed as databaseInsights', () => {
+    const { stack, vpc } = build();
+    const key = new kms.Key(stack, 'Key');
+    const db = new UsersDatabase(stack, 'Db2', { vpc, storageEncryptionKey: key, databaseInsights: true });
+    expect(db.databaseInsights).toBe(true);
+    // No PerformanceInsightsKMSKeyId: adding it to an existing instance may replace it (test/lifecycle).
+    Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', {
+      DatabaseInsightsMode: 'standard',
+      EnablePerformanceInsights: true,
+      PerformanceInsightsRetentionPeriod: 7,
+      PerformanceInsightsKMSKeyId: Match.absent(),
+    });
+    // With performanceInsights asked for explicitly, the storage key as before.
+    const both = build();
+    const bothKey = new kms.Key(both.stack, 'Key');
+    new UsersDatabase(both.stack, 'Db2', { vpc: both.vpc, storageEncryptionKey: bothKey, databaseInsights: true, performanceInsights: true });
+    Template.fromStack(both.stack).hasResourceProperties('AWS::RDS::DBInstance', {
+      DatabaseInsightsMode: 'standard', PerformanceInsightsKMSKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+    });
+    // Off by default: neither Database Insights nor Performance Insights.
+    const off = build();
+    expect(off.db.databaseInsights).toBe(false);
+    off.template().hasResourceProperties('AWS::RDS::DBInstance', { DatabaseInsightsMode: Match.absent(), EnablePerformanceInsights: false });
+  });
+
+  test('databaseInsights with performanceInsights false fails at synth time naming the prop', () => {
+    expect(() => build({ databaseInsights: true, performanceInsights: false })).toThrow(/Invalid performanceInsights false: databaseInsights/);
+  });
+
   test('bootstrap: one custom resource after the instance, its secrets and the security group rules; 2 Lambda functions', () => {
     const t = build().template();
     t.resourceCountIs('AWS::Lambda::Function', 2);

@@ -32,9 +32,9 @@ function alarmContext(profile: Profile, account = profile.env.account, secure = 
   };
 }
 
-// fixed by the issue-24 monitoring change: the topic policy holds only the TLS Deny, so nothing
-// allows cloudwatch.amazonaws.com to publish and every alarm notification is dropped.
-test.failing.each(cases)('%s: CloudWatch may publish an alarm of this account to the alarm topic over TLS', async (_name, profile) => {
+// The release before issue 24 failed this: its topic policy held only the TLS Deny, so nothing
+// allowed cloudwatch.amazonaws.com to publish and every alarm notification was dropped.
+test.each(cases)('%s: CloudWatch may publish an alarm of this account to the alarm topic over TLS', async (_name, profile) => {
   const { topic } = alarmTopic(profile);
   const answer = await profile.evaluator.ask({ principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', resource: topic, context: alarmContext(profile) });
   expect({ decision: answer.decision, topicPolicy: answer.simulation.resourcePolicy }).toEqual(expect.objectContaining({ decision: 'Allowed' }));

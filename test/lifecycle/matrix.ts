@@ -167,6 +167,18 @@ export const EDITS: Edit[] = [
     downtime: 'none: storage grows online (at least +10%, then 6 hours before the next change)',
   },
   {
+    // What an existing PRODUCTION environment gets when it upgrades to the release that turned
+    // Database Insights on by default. "Turning Performance Insights on and off doesn't cause
+    // downtime, a reboot, or a failover" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Enabling.html).
+    name: 'Database Insights turned on (`database.databaseInsights`)',
+    profiles: BOTH,
+    before: p => withDatabase(p, { databaseInsights: false }),
+    after: p => withDatabase(p, { databaseInsights: true }),
+    replaced: [],
+    updated: ['AWS::RDS::DBInstance'],
+    downtime: 'none: Performance Insights and Database Insights turn on without a reboot or failover',
+  },
+  {
     name: 'rerun the database bootstrap (`database.bootstrapSerial` bump)',
     profiles: BOTH,
     after: p => withDatabase(p, { bootstrapSerial: 1 }),

@@ -5,6 +5,9 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AlarmThresholds } from '../../profile';
 import { AlarmSpec, RECOMMENDED_ALARMS } from '../alarm-spec';
 
+/** Where kubectl's kubeconfig comes from in every Scope environment (ScopeCluster's output). */
+export const KUBECONFIG = 'run the KubeconfigCommand output of the stack';
+
 /** ApiServer5xx: 5xx answers of the Kubernetes API server. */
 export function apiServerAlarms(cluster: eks.ICluster, t: AlarmThresholds): AlarmSpec[] {
   return [
@@ -51,16 +54,17 @@ export function nodeAlarms(cluster: eks.ICluster, t: AlarmThresholds): AlarmSpec
     comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 3,
     description: 'At least one node has failed (not Ready, or under memory/disk/PID pressure) for 3 minutes. First check: kubectl get nodes '
-      + `and kubectl describe node <name> (Conditions, Events); the managed node group replaces unhealthy instances. ${source}`,
+      + `and kubectl describe node <name> (Conditions, Events; kubeconfig: ${KUBECONFIG}), or Container Insights (CloudWatch console, this cluster); `
+      + `the managed node group replaces unhealthy instances. ${source}`,
   };
   const utilization = ([id, metricName, what]: readonly [string, string, string]): AlarmSpec => ({
     part: 'cluster',
     id,
     metric: ci(metricName),
     threshold: t.nodeUtilizationPercent,
-    description: `A node used more than ${t.nodeUtilizationPercent}% of its ${what} for 5 minutes. First check: kubectl top nodes and `
-      + 'kubectl top pods -A --sort-by=' + (what === 'CPU' ? 'cpu' : 'memory') + '; raise nodeCount or the instance type, or set resource '
-      + `limits on the pod that grew. ${source}`,
+    description: `A node used more than ${t.nodeUtilizationPercent}% of its ${what} for 5 minutes. First check: Container Insights (CloudWatch `
+      + 'console, this cluster, top pods by ' + what + ') or kubectl top pods -A --sort-by=' + (what === 'CPU' ? 'cpu' : 'memory')
+      + `; raise nodeCount or the instance type, or set resource limits on the pod that grew. ${source}`,
   });
   return [
     failedNodes,

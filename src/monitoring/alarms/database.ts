@@ -37,8 +37,13 @@ export function databaseAlarms(scope: Construct, database: UsersDatabase, t: Ala
       id: 'Cpu',
       metric: rdsMetric('CPUUtilization', cloudwatch.Stats.AVERAGE),
       threshold: t.databaseCpuPercent,
+      // The first check is one this instance has: Database Insights only where it is on (the
+      // Performance Insights console it replaces ends on 2026-07-31, see UsersDatabaseOptions.databaseInsights).
       description: `The users database used more than ${t.databaseCpuPercent}% CPU for 5 minutes (burstable classes: also check CPUCreditBalance). `
-        + `First check: Performance Insights or pg_stat_activity for the queries running; then a larger instanceType. ${SOURCE}`,
+        + `First check: ${database.databaseInsights
+          ? 'Database Insights (CloudWatch console, Insights, Database Insights, this instance: DB load by SQL statement)'
+          : 'pg_stat_activity (SELECT pid, state, query FROM pg_stat_activity WHERE state <> \'idle\')'} for the queries running; `
+        + `then a larger instanceType. ${SOURCE}`,
     },
     ...memoryAlarms(scope, database, t, rdsMetric),
     ...storageAlarms(scope, database, t, rdsMetric),
@@ -68,7 +73,7 @@ function memoryAlarms(scope: Construct, database: UsersDatabase, t: AlarmThresho
       comparison: LT,
       evaluationPeriods: 15,
       description: `The users database had less than ${Math.round(t.databaseFreeMemoryShare * 100)}% of its memory free for 15 minutes `
-        + `(${Math.round(freeMemory / 2 ** 20)} MiB): connections may be refused. First check: DatabaseConnections and long-running queries; then a larger instanceType. ${SOURCE}`,
+        + `(${Math.round(freeMemory / 2 ** 20)} MiB): connections may be refused. First check: the DatabaseConnections graph on the RDS console and long-running queries in pg_stat_activity; then a larger instanceType. ${SOURCE}`,
     },
     {
       part: 'database',

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { FrontendEndpoint } from '../../frontend';
 import { AlarmThresholds } from '../../profile';
 import { AlarmSpec, RECOMMENDED_ALARMS } from '../alarm-spec';
+import { KUBECONFIG } from './cluster';
 
 /** HealthyHosts and LoadBalancerResets of the frontend's target group and load balancer. */
 export function frontendAlarms(frontend: FrontendEndpoint, t: AlarmThresholds): AlarmSpec[] {
@@ -20,7 +21,7 @@ export function frontendAlarms(frontend: FrontendEndpoint, t: AlarmThresholds): 
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 3,
       description: `No healthy frontend target for 3 minutes: the app is down. First check: kubectl get pods,endpoints -n ${frontend.namespace} `
-        + `(the Service ${frontend.serviceName} needs ready pods) and kubectl describe targetgroupbinding ${frontend.serviceName} -n ${frontend.namespace}. `
+        + `(kubeconfig: ${KUBECONFIG}; the Service ${frontend.serviceName} needs ready pods) and kubectl describe targetgroupbinding ${frontend.serviceName} -n ${frontend.namespace}. `
         + `Source: ${RECOMMENDED_ALARMS} (Network Load Balancer).`,
     },
     // TCP resets sent by the load balancer itself (TCP_ELB_Reset_Count, Sum): targets that do not

@@ -25,8 +25,9 @@ export function reportsAlarms(reports: ReportStore, t: AlarmThresholds): AlarmSp
       period: Duration.minutes(1),
     }),
     threshold: t.tableThrottleEvents,
-    description: `${what} requests to the reports table were throttled for 5 minutes. First check: on-demand tables throttle on a hot partition `
-      + `(one hour key taking all ${what.toLowerCase()}s) or a sudden jump past twice the previous peak; provisioned tables need more capacity. ${source}`,
+    description: `${what} requests to the reports table were throttled for 5 minutes. First check: the table's Monitor tab on the DynamoDB console `
+      + `(Consumed${what}CapacityUnits and throttled requests); on-demand tables throttle on a hot partition (one hour key taking all `
+      + `${what.toLowerCase()}s) or a sudden jump past twice the previous peak; provisioned tables need more capacity. ${source}`,
   });
   return [
     throttles('Read'),
