@@ -53,7 +53,9 @@ export class NodeAmiRelease {
  * release_version next to image_id; the same path as terraform-aws-modules/terraform-aws-eks
  * modules/eks-managed-node-group, AL2023_ARM_64_STANDARD / AL2023_x86_64_STANDARD).
  */
-export function nodeReleaseVersion(scope: Construct, release: NodeAmiRelease, kubernetesVersion: string, architecture: ec2.InstanceArchitecture): string {
+export function nodeReleaseVersion(
+  scope: Construct, release: NodeAmiRelease, kubernetesVersion: string, architecture: ec2.InstanceArchitecture,
+): string {
   if (release.releaseVersion !== undefined) {
     validatePattern('amiRelease', release.releaseVersion, /^\d+\.\d+\.\d+-\d{8}$/,
       `must be an EKS optimized AMI release version such as ${kubernetesVersion}.0-20261120 (NodeAmiRelease.pinned)`);
