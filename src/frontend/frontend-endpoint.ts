@@ -22,7 +22,7 @@ import { validateInteger } from '../private/validate';
  * having to clean up first.
  */
 export class FrontendEndpoint extends Construct {
-  /** Default version of the AWS Load Balancer Controller Helm chart (controller v2.14.0). */
+  /** Default version of the AWS Load Balancer Controller Helm chart (controller v3.5.0). */
   public static readonly DEFAULT_CONTROLLER_CHART_VERSION: string = DEFAULT_CONTROLLER_CHART_VERSION;
 
   /** The load balancer; alias a DNS record to it. */
@@ -102,7 +102,7 @@ export class FrontendEndpoint extends Construct {
     validateInteger('frontend.servicePort', this.servicePort, 1, 65535);
     validateInteger('frontend.targetPort', this.targetPort, 1, 65535);
     validateListenerPorts(this.ports, props.certificate);
-    validateChartVersion('frontend.controllerChartVersion', props.controllerChartVersion, 'aws-load-balancer-controller', '1.14.0');
+    validateChartVersion('frontend.controllerChartVersion', props.controllerChartVersion, 'aws-load-balancer-controller', '3.5.0');
     validateInteger('frontend.controllerReplicas', replicas, 1, 10);
   }
 }

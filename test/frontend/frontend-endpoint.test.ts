@@ -73,7 +73,7 @@ describe('FrontendEndpoint', () => {
   test('controllerChartVersion overrides the pinned chart', () => {
     const { template } = build({ controllerChartVersion: '1.13.4' });
     template().hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Version: '1.13.4' });
-    expect(FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION).toBe('1.14.0');
+    expect(FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION).toBe('3.5.0');
   });
 
   const lbAttributes = (template: Template): Record<string, string> => {
