@@ -441,11 +441,14 @@ export class ScopeEnvironment extends Construct {
     for (const [key, user] of keySecrets) {
       if (user.secret) values[key] = user.secret.secretArn;
     }
+    const frontend = this.cluster.frontend;
     return new EnvironmentConfig(this, 'EnvironmentConfig', {
       cluster: this.cluster.cluster,
       namespace: this.users.namespace,
       values,
       serviceAccounts: this.users.serviceAccounts,
+      // One owner per namespace: the frontend's, when its Service runs in the application's namespace.
+      namespaceManifest: frontend?.namespace === this.users.namespace ? frontend.namespaceManifest : undefined,
     });
   }
 
