@@ -77,6 +77,60 @@ export interface GitCredentialsSync {
   readonly filled: eks.KubernetesObjectValue;
 }
 
+/** Labels of every object of the sync job. */
+const LABELS = { 'app.kubernetes.io/name': SERVICE_ACCOUNT, 'app.kubernetes.io/part-of': 'cdk-scope-environment' };
+
+/**
+ * Security context of both containers, Pod Security Standards "restricted"
+ * (https://kubernetes.io/docs/concepts/security/pod-security-standards/): no root, no privilege
+ * escalation, every capability dropped, the runtime's seccomp profile; and a read-only root filesystem.
+ */
+const RESTRICTED = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+const MOUNTS = [{ name: 'work', mountPath: '/work' }, { name: 'tmp', mountPath: '/tmp' }];
+
+/** Where in-cluster clients (kubectl) look for the service account token, CA and namespace. */
+const API_ACCESS_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The Kubernetes API credentials of the kubectl container only: the pod sets
+ * automountServiceAccountToken false, so the AWS CLI container gets no Kubernetes token, and this
+ * volume is what the automount would add (a bound, expiring token, the cluster CA from
+ * `kube-root-ca.crt` and the namespace: "kube-api-access" in
+ * https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#bound-service-account-token-volume).
+ * EKS Pod Identity does not need it: its webhook adds its own projected token (audience
+ * pods.eks.amazonaws.com, volume eks-pod-identity-token) and the credential variables
+ * (aws-samples/amazon-eks-security-immersion-day, "Deep Dive into EKS Pod Identity").
+ */
+const API_ACCESS_VOLUME = {
+  name: 'kube-api-access',
+  projected: {
+    sources: [
+      { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    ],
+  },
+};
+
+// set -o pipefail, no set -x: the value lives only in a variable and the memory-backed /work.
+const SCRIPT = [
+  'set -euo pipefail',
+  'value="$(aws secretsmanager get-secret-value --secret-id "$SECRET_ARN" --query SecretString --output text)"',
+  'case "$value" in "{"*) ;; *) echo "$SECRET_ARN is not a JSON object (see the gitOps.secret docs)" >&2; exit 1 ;; esac',
+  'printf \'{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s","namespace":"%s"},"type":"Opaque","stringData":%s}\' '
+    + '"$SECRET_NAME" "$SECRET_NAMESPACE" "$value" > /work/secret.json',
+  'echo "read $SECRET_ARN"',
+].join('\n');
+
 /**
  * A CronJob that copies `secret` (a JSON object) into the Kubernetes Secret `secretName`, and a
  * Job from the same pod spec that does it once at deploy time: an init container with the AWS CLI
