@@ -39,18 +39,18 @@ export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.37.9@sha256:92de7
  * `FROM/COPY --from=registry.k8s.io/kubectl:<tag>@sha256:...`). v1.35.5 and v1.36.4 exist, but no
  * source with their digests was found.
  */
-const KUBECTL_IMAGES: { [minor: string]: string } = {
-  '1.34': 'registry.k8s.io/kubectl:v1.34.3@sha256:6ce78c335505eb75728df3eb77f8a86786ca93108a656466a2f30b51cb05e4f0',
-  '1.35': 'registry.k8s.io/kubectl:v1.35.4@sha256:e8bc9c71a813d90d5f7689fa57516b2aacd7a02bb9d70d3ab6664ed6d202fc10',
-  '1.36': 'registry.k8s.io/kubectl:v1.36.3@sha256:6e4fce3c83651edb91b74bc67701c5cd263dd8aa3cd4254b1798d6425a5ab789',
-};
+const KUBECTL_IMAGES = new Map<string, string>([
+  ['1.34', 'registry.k8s.io/kubectl:v1.34.3@sha256:6ce78c335505eb75728df3eb77f8a86786ca93108a656466a2f30b51cb05e4f0'],
+  ['1.35', 'registry.k8s.io/kubectl:v1.35.4@sha256:e8bc9c71a813d90d5f7689fa57516b2aacd7a02bb9d70d3ab6664ed6d202fc10'],
+  ['1.36', 'registry.k8s.io/kubectl:v1.36.3@sha256:6e4fce3c83651edb91b74bc67701c5cd263dd8aa3cd4254b1798d6425a5ab789'],
+]);
 
 /**
  * The kubectl image for a cluster on Kubernetes `version`: the pinned one of that minor version,
  * else (a version ScopeCluster drives only with a custom kubectlLayer) the tag `v<version>.0`.
  */
 export function kubectlImage(version: string): string {
-  return KUBECTL_IMAGES[version] ?? `registry.k8s.io/kubectl:v${version}.0`;
+  return KUBECTL_IMAGES.get(version) ?? `registry.k8s.io/kubectl:v${version}.0`;
 }
 
 /** Service account of the sync job. */

@@ -57,6 +57,7 @@ export function synthIntegApp(file: string): { [stackName: string]: any } {
   }) as any);
   process.env.CDK_OUTDIR = outdir;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(file);
   } finally {
     spy.mockRestore();

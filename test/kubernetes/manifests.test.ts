@@ -5,6 +5,7 @@
  * with the profile defaults, which the example covers) and one more environment for what neither
  * deploys: GitOps from a private repository, with the frontend Service in the application's namespace.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,8 +15,11 @@ import { definitionErrors, modelErrors, openApiErrors } from './schemas';
 import { EnvironmentProfile, ScopeEnvironment } from '../../src';
 import { exampleProfiles } from '../evaluators/profiles';
 
-const TGB = require('./fixtures/targetgroupbinding-v1beta1.json');
-const CONTROLLER_VALUES = require('./fixtures/aws-load-balancer-controller-values-keys.json');
+const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8'));
+/** The TargetGroupBinding CRD schema of chart 1.14.0 (source inside the file). */
+const TGB = fixture('targetgroupbinding-v1beta1.json');
+/** Top-level values.yaml keys of each aws-load-balancer-controller chart version (source inside the file). */
+const CONTROLLER_VALUES = fixture('aws-load-balancer-controller-values-keys.json');
 const INTEG_APPS = ['integ.cluster', 'integ.gitops', 'integ.https', 'integ.scope-environment'];
 
 function privateGitOps(): any {
