@@ -134,7 +134,8 @@ describe('GitRepository and Kustomization', () => {
     expect(dependsOn(prod.template, filledId)).toContain(credentialsId);
     expect(dependsOn(prod.template, credentialsId)).toContain(chartId);
     expect(dependsOn(dev.template, logicalId(dev.environment.gitOps!.sync))).toEqual(expect.arrayContaining([
-      logicalId(dev.environment.gitOps!.flux), logicalId(dev.environment.cluster.frontend!.binding)]));
+      logicalId(dev.environment.gitOps!.flux), logicalId(dev.environment.cluster.frontend!.binding),
+    ]));
   });
 
   test('come after the environment ConfigMap, the service accounts and their Pod Identity associations', () => {
