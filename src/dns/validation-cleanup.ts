@@ -90,8 +90,14 @@ export function isRollbackOfCreate(stackStatus: string): boolean {
   return stackStatus === 'ROLLBACK_IN_PROGRESS';
 }
 
+/** What the handler returns to the provider framework. */
+export interface CleanupResult {
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, string>;
+}
+
 /** Handles one event; see the file comment. */
-export async function onEvent(event: CleanupEvent, zone: ZoneApi, stack?: StackApi): Promise<{ PhysicalResourceId: string; Data?: Record<string, string> }> {
+export async function onEvent(event: CleanupEvent, zone: ZoneApi, stack?: StackApi): Promise<CleanupResult> {
   const hostedZoneId = String(event.ResourceProperties.HostedZoneId ?? '');
   const names = event.ResourceProperties.RecordNames;
   if (!hostedZoneId || !Array.isArray(names)) throw new Error('Missing custom resource property HostedZoneId or RecordNames.');
@@ -137,7 +143,8 @@ function route53(): ZoneApi {
 
 /** CloudFormation through the AWS SDK for JavaScript v3 of the Lambda Node.js runtime. */
 function cloudFormation(): StackApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // The Lambda runtime provides the SDK (the bundle keeps @aws-sdk/* external).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   const { CloudFormationClient, DescribeStacksCommand } = require('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient({});
   return {
