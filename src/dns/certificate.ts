@@ -9,7 +9,6 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ResolvedAlias } from './checks';
 import { ON_CREATE_ROLLBACK } from './validation-cleanup';
-import { acknowledge } from '../private/nag';
 import { warn, WARNINGS } from '../private/warnings';
 
 /** What createCertificate needs. */
@@ -101,9 +100,4 @@ function removeValidationRecordsOnDelete(scope: Construct, target: CleanupTarget
   });
   // Created after the zone (it references it) and before the certificate: deleted in between.
   certificate.node.addDependency(cleanup);
-  acknowledge(provider, {
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: 'The validation-record cleanup function of aws-cdk-lib\'s CustomResourceProvider writes its own logs with '
-      + 'AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents); it runs only during deployments.',
-  });
 }
