@@ -147,7 +147,8 @@ export const EDITS: Edit[] = [
     after: () => ({ ...PROD_PROPS }),
     replaced: [],
     updated: [],
-    added: ['AWS::Route53::HostedZone', 'AWS::Route53::RecordSet', 'AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener'],
+    added: ['AWS::Route53::HostedZone', 'AWS::Route53::RecordSet', 'AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener',
+      'Custom::ScopeAcmValidationRecordCleanup', 'AWS::IAM::Role', 'AWS::Lambda::Function'],
     downtime: 'none; delegate the new zone (name servers output); the deploy waits for ACM validation',
   },
   {
@@ -167,7 +168,9 @@ export const EDITS: Edit[] = [
     after: p => ({ ...p, domain: { ...p.domain!, certificate: true } }),
     replaced: [],
     updated: [],
-    added: ['AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener'],
+    // The validation-record cleanup acts only when the stack's creation rolls back (README "What a failed first deploy ...").
+    added: ['AWS::CertificateManager::Certificate', 'Custom::ScopeAcmValidationRecordCleanup', 'AWS::IAM::Role', 'AWS::Lambda::Function',
+      'AWS::ElasticLoadBalancingV2::Listener'],
     downtime: 'none; the deploy waits until ACM validated the names (the zone must be delegated)',
   },
   {
