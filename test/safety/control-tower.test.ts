@@ -25,6 +25,7 @@ const ALLOWED_PRODUCTION = [
   's3_bucket_logging_enabled_check',
   's3_bucket_object_lock_enabled_check',
   'rds_instance_deletion_protection_enabled_check',
+  'lambda_inside_vpc_check',
 ];
 
 /**
@@ -40,7 +41,6 @@ const ALLOWED_DEVELOPMENT = [
   'ec2_launch_template_monitoring_enabled_check',
   'elbv2_deletion_protection_enabled_check',
   'elbv2_logging_enabled_check',
-  'lambda_inside_vpc_check',
   'rds_instance_backup_enabled_check',
   'rds_instance_default_admin_check',
   'rds_instance_enhanced_monitoring_enabled_check',
