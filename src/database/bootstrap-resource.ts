@@ -14,6 +14,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { BootstrapFunction } from './bootstrap-function';
 import { CLIENT_CA_BUNDLE_PATH, DatabaseSettings } from './defaults';
+import { PROTECTION_QUERY_INTERVAL, PROTECTION_TOTAL_TIMEOUT } from './deletion-protection';
 import { UsersDatabaseInstance } from './instance';
 import { acknowledgeBootstrapFindings, acknowledgeExportLogGroupPolicy } from './nag';
 import { TLS_PORT } from '../private/ports';
@@ -42,11 +43,15 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
   grantSecretAccess(fn, target, settings.encryptionKey);
   const exportLogGroup = settings.logExports ? exportLogGroupAccess(scope, fn, target.instance) : undefined;
 
-  // Provider framework, onEvent only: 2 Lambda functions (the handler and the framework).
-  // The framework function runs in the VPC too (AWS Control Tower CT.LAMBDA.PR.3); it calls the
-  // Lambda API and CloudFormation's response URL over HTTPS, which the security group allows.
+  // Provider framework. With the deletion protection step, the handler is the isComplete handler
+  // too (the framework polls it until the step's targets are protected or PROTECTION_TOTAL_TIMEOUT
+  // has passed; bootstrap.lambda.ts); without it, onEvent only.
+  // The framework functions run in the VPC too (AWS Control Tower CT.LAMBDA.PR.3); they call the
+  // Lambda and Step Functions APIs and CloudFormation's response URL over HTTPS, which the security group allows.
   const provider = new cr.Provider(scope, 'BootstrapProvider', {
-    onEventHandler: fn, logGroup, vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups: [securityGroup],
+    onEventHandler: fn,
+    ...(settings.deletionProtection ? { isCompleteHandler: fn, totalTimeout: PROTECTION_TOTAL_TIMEOUT, queryInterval: PROTECTION_QUERY_INTERVAL } : {}),
+    logGroup, vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups: [securityGroup],
   });
   acknowledgeBootstrapFindings(fn, provider);
   const resource = new CustomResource(scope, 'Bootstrap', {
@@ -122,18 +127,18 @@ function grantSecretAccess(fn: BootstrapFunction, target: BootstrapTarget, encry
   for (const secret of secrets) {
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [secret.secretArn] });
   }
+  const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` } };
   const secretKeys = [...new Set(secrets.map(s => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined))];
   if (secretKeys.length > 0) {
-    iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['kms:Decrypt'],
-      resourceArns: secretKeys.map(k => k.keyArn),
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` } },
-    });
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Decrypt'], resourceArns: secretKeys.map(k => k.keyArn), conditions: viaSecretsManager });
   }
   iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:PutSecretValue'], resourceArns: [target.appSecret.secretArn] });
-  // PutSecretValue on a secret with a customer managed key needs a data key from it (reading is in grantRead).
-  encryptionKey?.grant(fn, 'kms:GenerateDataKey');
+  // PutSecretValue on a secret with a customer managed key needs a data key from it, made by
+  // Secrets Manager on the function's behalf: only through Secrets Manager, as kms:Decrypt.
+  // (In the role's own policy, as kms:Decrypt: the key policy trusts the account.)
+  if (encryptionKey) {
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:GenerateDataKey'], resourceArns: [encryptionKey.keyArn], conditions: viaSecretsManager });
+  }
 }
 
 /**

@@ -164,9 +164,14 @@ describe('UsersDatabase', () => {
     t.resourceCountIs('Custom::UsersDatabaseDeletionProtection', 1);
   });
 
-  test('deletion protection: left out of the template and turned on by a last step on the bootstrap\'s provider (no extra Lambda)', () => {
+  test('deletion protection: left out of the template and turned on by a last step on the bootstrap\'s provider and handler (isComplete)', () => {
     const t = build().template();
-    t.resourceCountIs('AWS::Lambda::Function', 2);
+    // The handler, and the framework's onEvent, isComplete and onTimeout functions with its waiter state machine.
+    t.resourceCountIs('AWS::Lambda::Function', 4);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const handlers = Object.values<any>(t.findResources('AWS::Lambda::Function')).map(f => f.Properties.Environment?.Variables ?? {});
+    const bootstrapFn = { 'Fn::GetAtt': [expect.stringMatching(/^DbBootstrapFunction/), 'Arn'] };
+    expect(handlers).toContainEqual(expect.objectContaining({ USER_ON_EVENT_FUNCTION_ARN: bootstrapFn, USER_IS_COMPLETE_FUNCTION_ARN: bootstrapFn }));
     const steps = Object.values(t.findResources('Custom::UsersDatabaseDeletionProtection'));
     expect(steps).toHaveLength(1);
     const [bootstrapId] = Object.keys(t.findResources('Custom::UsersDatabaseBootstrap'));
@@ -181,7 +186,7 @@ describe('UsersDatabase', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([{
           Effect: 'Allow',
-          Action: 'rds:ModifyDBInstance',
+          Action: ['rds:ModifyDBInstance', 'rds:DescribeDBInstances'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':db:', { Ref: INSTANCE }]] },
         }]),
       },
@@ -261,7 +266,12 @@ describe('UsersDatabase', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn, RetentionInDays: 30 });
     // The bootstrap writes the app secret: it needs a data key from the key.
     const statements = Object.values<any>(t.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } });
+    // Only through Secrets Manager, as kms:Decrypt.
+    expect(statements).toContainEqual({
+      Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
+    expect(statements.filter(s => [s.Action].flat().includes('kms:GenerateDataKey') && !s.Condition)).toEqual([]);
   });
 
   test('logExports: postgresql and upgrade logs to CloudWatch; the bootstrap sets retention and key on exactly that log group', () => {
@@ -327,9 +337,9 @@ describe('UsersDatabase', () => {
     expect(() => build({ databaseInsights: true, performanceInsights: false })).toThrow(/Invalid performanceInsights false: databaseInsights/);
   });
 
-  test('bootstrap: one custom resource after the instance, its secrets and the security group rules; 2 Lambda functions', () => {
+  test('bootstrap: one custom resource after the instance, its secrets and the security group rules; 2 Lambda functions without the step', () => {
+    build({ deletionProtection: false }).template().resourceCountIs('AWS::Lambda::Function', 2);
     const t = build().template();
-    t.resourceCountIs('AWS::Lambda::Function', 2);
     const bootstrap = t.findResources('Custom::UsersDatabaseBootstrap');
     expect(Object.keys(bootstrap)).toHaveLength(1);
     const [cr] = Object.values(bootstrap);
@@ -376,7 +386,7 @@ describe('UsersDatabase', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^DbBootstrapFunctionServiceRole') }],
       PolicyDocument: {
-        Statement: [{ Action: 'rds:ModifyDBInstance', Effect: 'Allow', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':db:', { Ref: INSTANCE }])] }) }],
+        Statement: [{ Action: ['rds:ModifyDBInstance', 'rds:DescribeDBInstances'], Effect: 'Allow', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':db:', { Ref: INSTANCE }])] }) }],
       },
     });
     // Its security group: out to the database and HTTPS only.
