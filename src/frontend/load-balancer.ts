@@ -89,7 +89,7 @@ export function leaveLoadBalancerProtectionToStep(nlb: elbv2.NetworkLoadBalancer
   const cfn = nlb.node.defaultChild as elbv2.CfnLoadBalancer;
   const attributes = Stack.of(nlb).resolve(cfn.loadBalancerAttributes) as Array<{ key?: string; value?: string; Key?: string; Value?: string }> | undefined;
   const on = (attributes ?? []).some(a => (a.key ?? a.Key) === 'deletion_protection.enabled' && (a.value ?? a.Value) === 'true');
-  nlb.removeAttribute('deletion_protection.enabled');
+  if (on) nlb.removeAttribute('deletion_protection.enabled');
   return on;
 }
 
