@@ -154,9 +154,9 @@ function bootstrapCases(ev: IamEvaluator, env: string, key?: string): Case[] {
       row(ev, who, role, 'allowed', 'kms:Decrypt', key, via('secretsmanager', region)),
       row(ev, who, role, 'denied', 'kms:Decrypt', key, via('s3', region)),
       row(ev, who, role, 'denied', 'kms:Decrypt', key),
-      // The statement for PutSecretValue has no condition: the function can make data keys directly.
-      row(ev, who, role, 'denied', 'kms:GenerateDataKey', key, undefined,
-        'src/database: condition the bootstrap function\'s kms:GenerateDataKey on kms:ViaService secretsmanager.<region>.amazonaws.com, as its kms:Decrypt is'),
+      // Data keys only through Secrets Manager (PutSecretValue), as kms:Decrypt.
+      row(ev, who, role, 'allowed', 'kms:GenerateDataKey', key, via('secretsmanager', region)),
+      row(ev, who, role, 'denied', 'kms:GenerateDataKey', key),
     );
   }
   return cases;
