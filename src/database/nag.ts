@@ -106,6 +106,42 @@ export function acknowledgeBootstrapFindings(fn: lambda.Function, provider: cr.P
   acknowledgeManagedPolicies(fn.role);
   acknowledgeRuntime(fn, BOOTSTRAP_REASONS.runtime);
   acknowledgeProviderFramework(provider, fn, BOOTSTRAP_REASONS.providerFramework);
+  acknowledgeWaiter(provider, fn);
+}
+
+/**
+ * With isComplete (the deletion protection step), the framework adds its isComplete and onTimeout
+ * functions and a waiter state machine that invokes them: acknowledged like the onEvent function.
+ */
+function acknowledgeWaiter(provider: cr.Provider, handler: lambda.IFunction): void {
+  const all = provider.node.findAll();
+  const frameworks = all.filter((c): c is lambda.Function => c instanceof lambda.Function && /framework-(isComplete|onTimeout)/.test(c.node.id));
+  for (const framework of frameworks) {
+    acknowledgeManagedPolicies(framework.role);
+    acknowledgeRuntime(framework, 'Provider framework function (isComplete/onTimeout) of the users database bootstrap and deletion protection step: '
+      + 'aws-cdk-lib chooses and updates its runtime (a supported Node.js LTS runtime); it runs only during deployments.');
+  }
+  // lambda:InvokeFunction on `<function ARN>:*`: the handler for the framework functions, the framework functions for the waiter.
+  const invokes = (policy: iam.Policy, target: lambda.IFunction) => acknowledge(policy, {
+    id: `AwsSolutions-IAM5[Resource::${nagValue(policy, target.functionArn)}:*]`,
+    reason: 'Provider framework of the users database (isComplete): aws-cdk-lib grants lambda:InvokeFunction on exactly the function it calls '
+      + 'and on `<function ARN>:*` (its versions and aliases), no other function.',
+  });
+  for (const policy of all.filter((c): c is iam.Policy => c instanceof iam.Policy && /framework-(isComplete|onTimeout)|waiter-state-machine/.test(c.node.path))) {
+    if (/waiter-state-machine/.test(policy.node.path)) frameworks.forEach(f => invokes(policy, f));
+    else invokes(policy, handler);
+  }
+  for (const machine of all.filter((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::StepFunctions::StateMachine')) {
+    acknowledge(machine, {
+      id: 'AwsSolutions-SF1',
+      reason: 'Waiter state machine of the provider framework (aws-cdk-lib): it only retries the isComplete function of the deletion protection step '
+        + 'during deployments; that function logs every call to its own log group, so execution history adds nothing.',
+    });
+    acknowledge(machine, {
+      id: 'AwsSolutions-SF2',
+      reason: 'Waiter state machine of the provider framework (aws-cdk-lib): a retry loop around one Lambda invocation during deployments; X-Ray traces would show nothing the handler log does not.',
+    });
+  }
 }
 
 /** Acknowledges the `<log group ARN>:*` resource of the policy on the export log group. */
