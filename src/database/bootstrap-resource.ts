@@ -24,8 +24,10 @@ export interface BootstrapTarget {
   readonly instance: UsersDatabaseInstance;
   /** The instance's security group. */
   readonly securityGroup: ec2.SecurityGroup;
-  /** The generated master secret itself (not its target attachment). */
-  readonly masterSecret: secretsmanager.ISecret;
+  /** The generated master secret itself (not its target attachment); undefined when RDS manages it. */
+  readonly masterSecret?: secretsmanager.ISecret;
+  /** ARN of the master secret RDS manages (`Fn::GetAtt MasterUserSecret.SecretArn`), if it does. */
+  readonly managedSecretArn?: string;
   readonly appSecret: secretsmanager.ISecret;
 }
 
@@ -41,6 +43,7 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
   const { fn, securityGroup, logGroup } = createBootstrapFunction(scope, settings);
   const ingress = admitToInstance(target, fn);
   grantSecretAccess(fn, target, settings.encryptionKey);
+  const masterSecretPolicy = target.managedSecretArn ? managedSecretAccess(scope, fn, target.managedSecretArn) : undefined;
   const exportLogGroup = settings.logExports ? exportLogGroupAccess(scope, fn, target.instance) : undefined;
 
   // Provider framework. With the deletion protection step, the handler is the isComplete handler
@@ -60,7 +63,7 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
     properties: {
       Host: target.instance.dbInstanceEndpointAddress,
       Port: target.instance.dbInstanceEndpointPort,
-      MasterSecretArn: target.instance.secret!.secretArn,
+      MasterSecretArn: target.managedSecretArn ?? target.instance.secret!.secretArn,
       AppSecretArn: target.appSecret.secretArn,
       DatabaseName: settings.databaseName,
       AppUsername: settings.appUsername,
@@ -76,6 +79,7 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
   // The security group rules between function and instance are separate resources: create them first.
   resource.node.addDependency(target.securityGroup.node.defaultChild!, ...ingress, securityGroup);
   if (exportLogGroup) resource.node.addDependency(exportLogGroup.policy);
+  if (masterSecretPolicy) resource.node.addDependency(masterSecretPolicy);
   return { fn, provider, resource };
 }
 
@@ -123,12 +127,14 @@ function grantSecretAccess(fn: BootstrapFunction, target: BootstrapTarget, encry
   //   kms:ViaService statement naming the role into the key policy, so the key, the database's
   //   secret and the database waited for the role, which waits for the NAT routes (VPC function).
   //   The key policy trusts the account, so the identity policy suffices.
-  const secrets = [target.masterSecret, target.appSecret];
+  const secrets = [target.masterSecret, target.appSecret].filter((s): s is secretsmanager.ISecret => s !== undefined);
   for (const secret of secrets) {
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [secret.secretArn] });
   }
   const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` } };
-  const secretKeys = [...new Set(secrets.map(s => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined))];
+  // The secret RDS manages is under the same key (MasterUserSecret.KmsKeyId: instance.ts).
+  const secretKeys = [...new Set(secrets.map(s => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined)
+    .concat(target.managedSecretArn && encryptionKey ? [encryptionKey] : []))];
   if (secretKeys.length > 0) {
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Decrypt'], resourceArns: secretKeys.map(k => k.keyArn), conditions: viaSecretsManager });
   }
@@ -139,6 +145,19 @@ function grantSecretAccess(fn: BootstrapFunction, target: BootstrapTarget, encry
   if (encryptionKey) {
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:GenerateDataKey'], resourceArns: [encryptionKey.keyArn], conditions: viaSecretsManager });
   }
+}
+
+/**
+ * The policy `BootstrapMasterSecretPolicy`: read the master secret RDS manages, which exists only
+ * once the instance does (its ARN is an attribute of the instance). A policy of its own that only
+ * the custom resource waits for, like the export log group's: in the function's default policy it
+ * would make the function wait for the database.
+ */
+function managedSecretAccess(scope: Construct, fn: BootstrapFunction, secretArn: string): iam.Policy {
+  return new iam.Policy(scope, 'BootstrapMasterSecretPolicy', {
+    roles: [fn.role!],
+    statements: [new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secretArn] })],
+  });
 }
 
 /**
