@@ -53,8 +53,13 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
   // Lambda and Step Functions APIs and CloudFormation's response URL over HTTPS, which the security group allows.
   const provider = new cr.Provider(scope, 'BootstrapProvider', {
     onEventHandler: fn,
-    ...(settings.deletionProtection ? { isCompleteHandler: fn, totalTimeout: PROTECTION_TOTAL_TIMEOUT, queryInterval: PROTECTION_QUERY_INTERVAL } : {}),
-    logGroup, vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups: [securityGroup],
+    ...(settings.deletionProtection
+      ? { isCompleteHandler: fn, totalTimeout: PROTECTION_TOTAL_TIMEOUT, queryInterval: PROTECTION_QUERY_INTERVAL }
+      : {}),
+    logGroup,
+    vpc: settings.vpc,
+    vpcSubnets: settings.vpcSubnets,
+    securityGroups: [securityGroup],
   });
   acknowledgeBootstrapFindings(fn, provider);
   const resource = new CustomResource(scope, 'Bootstrap', {

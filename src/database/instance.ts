@@ -3,8 +3,8 @@
  * instance and a restored one are computed once (`instanceSourceProps`), as aws-cdk-lib's own
  * aws-rds/lib/instance.ts computes its shared L1 props once for every kind of instance.
  */
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { SecretValue } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';

@@ -44,7 +44,8 @@ export function checkDnsCertificate(props: ScopeEnvironmentProps): void {
  * (DEVELOPMENT's default `EnvironmentKey.awsManaged()`).
  */
 export function checkHardenedDatabaseKey(props: ScopeEnvironmentProps, d: ProfileDefaults, envName: string): void {
-  if (props.database?.createOnlySettings === DatabaseCreateOnlySettings.HARDENED && isHardenedDatabase(props) && !hasEnvironmentKey(keyProps(props, d, envName)) && !props.database?.storageEncryptionKey) {
+  const explicit = props.database?.createOnlySettings === DatabaseCreateOnlySettings.HARDENED;
+  if (explicit && isHardenedDatabase(props) && !hasEnvironmentKey(keyProps(props, d, envName)) && !props.database?.storageEncryptionKey) {
     throw new PropError('Invalid database.createOnlySettings: HARDENED encrypts the database storage with the environment key, but encryptionKey is '
       + 'EnvironmentKey.awsManaged() (the DEVELOPMENT default). Use EnvironmentKey.create() or fromKey(), or give database.storageEncryptionKey.');
   }
