@@ -34,7 +34,7 @@ const INSTANCE_FINDINGS: InstanceFinding[] = [
     id: 'AwsSolutions-RDS11',
     applies: f => f.port === POSTGRES_PORT,
     reason: `PostgreSQL on its default port ${POSTGRES_PORT} (createOnlySettings ORIGINAL): the port is fixed at creation and changing it `
-      + 'replaces the instance, so databases created by earlier releases keep it; new ones take HARDENED (5433). A different port '
+      + 'replaces the instance, so the database imported from the old runbook keeps it; new ones take HARDENED (5433, the default). A different port '
       + 'hides little from a scan inside the VPC: the instance is not publicly accessible, sits in private subnets behind a security '
       + 'group that admits only the peers given to allowFrom() (the EKS cluster and the bootstrap function), and forces TLS.',
   },

@@ -132,11 +132,13 @@ describe('PRODUCTION profile defaults', () => {
       MonitoringInterval: 60,
       EnableIAMDatabaseAuthentication: true,
       EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
-      // Not HARDENED: the create-only settings of earlier releases.
-      MasterUsername: 'postgres',
-      Port: '5432',
+      // HARDENED by default: no default admin name or port, storage and master secret under the environment key.
+      MasterUsername: 'scope_admin',
+      Port: '5433',
+      ManageMasterUserPassword: true,
+      MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^prodEncryptionKey/), 'Arn'] } },
     });
-    expect(db.Properties.KmsKeyId).toBeUndefined();
+    expect(db.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^prodEncryptionKey/), 'Arn'] });
     const bucket = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^prodAccessLogsBucket/) }, LogFilePrefix: 'prod-reports/' });
     // Object events go to the default EventBridge bus, set on the bucket itself (no notifications custom resource).
