@@ -283,8 +283,11 @@ describe('UsersDatabase', () => {
     const [bootstrap] = Object.values<any>(t.findResources('Custom::UsersDatabaseBootstrap'));
     expect(bootstrap.DependsOn).toContainEqual(expect.stringMatching(/^DbBootstrapMasterSecretPolicy/));
     const statements = Object.values<any>(t.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
-    expect(statements).toContainEqual(expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
-      Condition: { StringEquals: { 'kms:ViaService': expect.anything() } } }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'kms:Decrypt',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
+    }));
     // The function's own policy names no attribute of the instance: the function does not wait for the database.
     const [fnPolicy] = Object.entries<any>(t.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('DbBootstrapFunctionServiceRoleDefaultPolicy'));
     expect(JSON.stringify(fnPolicy[1].Properties)).not.toContain(INSTANCE);
@@ -305,7 +308,9 @@ describe('UsersDatabase', () => {
     const statements = Object.values<any>(t.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
     // Only through Secrets Manager, as kms:Decrypt.
     expect(statements).toContainEqual({
-      Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+      Effect: 'Allow',
+      Action: 'kms:GenerateDataKey',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
       Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
     });
     expect(statements.filter(s => [s.Action].flat().includes('kms:GenerateDataKey') && !s.Condition)).toEqual([]);

@@ -10,9 +10,9 @@
  * database protected. (An attribute that leaves LoadBalancerAttributes is not reset by
  * CloudFormation at all: https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/554.)
  */
+import { synthesize } from './matrix';
 import { PROD_PROPS } from '../../example/environments';
 import { changed, classify, statefulLosses } from '../../src/delivery/impact';
-import { synthesize } from './matrix';
 
 /** The template of the release before: protection stated by the load balancer and the table, the step protecting the database only. */
 function earlierRelease(template: any): any {
