@@ -17,6 +17,7 @@ import { CLIENT_CA_BUNDLE_PATH, DatabaseSettings } from './defaults';
 import { PROTECTION_QUERY_INTERVAL, PROTECTION_TOTAL_TIMEOUT } from './deletion-protection';
 import { UsersDatabaseInstance } from './instance';
 import { acknowledgeBootstrapFindings, acknowledgeExportLogGroupPolicy } from './nag';
+import { traceWaiter, waiterLogging } from './waiter';
 import { TLS_PORT } from '../private/ports';
 
 /** What the bootstrap works on. */
@@ -54,13 +55,14 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
   const provider = new cr.Provider(scope, 'BootstrapProvider', {
     onEventHandler: fn,
     ...(settings.deletionProtection
-      ? { isCompleteHandler: fn, totalTimeout: PROTECTION_TOTAL_TIMEOUT, queryInterval: PROTECTION_QUERY_INTERVAL }
+      ? { isCompleteHandler: fn, totalTimeout: PROTECTION_TOTAL_TIMEOUT, queryInterval: PROTECTION_QUERY_INTERVAL, ...waiterLogging(logGroup) }
       : {}),
     logGroup,
     vpc: settings.vpc,
     vpcSubnets: settings.vpcSubnets,
     securityGroups: [securityGroup],
   });
+  traceWaiter(provider);
   acknowledgeBootstrapFindings(fn, provider);
   const resource = new CustomResource(scope, 'Bootstrap', {
     serviceToken: provider.serviceToken,
