@@ -4,7 +4,7 @@
  * `npx projen bench` and test/cluster/capacity.test.ts with the profile table (src/profile.ts)
  * and the instance type table (./instance-types.ts). Not exported from the package.
  */
-import { InstanceTypeData, instanceTypeData } from './instance-types';
+import { EniLimits, instanceTypeData } from './instance-types';
 
 /**
  * Highest max pods managed node groups allow: 110 below 30 vCPUs, 250 above, with or without
@@ -37,7 +37,7 @@ export const VM_MEMORY_OVERHEAD = 0.075;
  * without prefix delegation ENIs x (IPv4 per ENI - 1) + 2; with it ENIs x (IPv4 per ENI - 1) x 16 + 2,
  * capped at 110 (250 above 30 vCPUs).
  */
-export function maxPodsPerNode(data: InstanceTypeData, prefixDelegation: boolean): number {
+export function maxPodsPerNode(data: EniLimits, prefixDelegation: boolean): number {
   if (!prefixDelegation) return data.enis * (data.ipv4PerEni - 1) + 2;
   const ceiling = data.vcpus > 30 ? MAX_PODS_CEILING_HIGH_CPU : MAX_PODS_CEILING_LOW_CPU;
   return Math.min(ceiling, data.enis * (data.ipv4PerEni - 1) * IPS_PER_PREFIX + 2);

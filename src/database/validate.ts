@@ -4,6 +4,8 @@
  */
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { checkEngineSupport } from './engine-support';
 import { CREATE_ONLY, DEFAULT_APP_USERNAME } from './defaults';
 import { databaseNameProblem, roleNameProblem } from './names';
 import { DatabaseCreateOnlySettings, UsersDatabaseProps } from './options';
@@ -12,9 +14,13 @@ import { PropError, validateEnvName, validateInteger, validatePattern } from '..
 /** Enhanced monitoring intervals RDS accepts, in seconds. */
 const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
-/** Throws a PropError for the first prop of `props` that is out of range. */
-export function validateDatabaseProps(props: UsersDatabaseProps): void {
+/**
+ * Throws a PropError for the first prop of `props` that is out of range; warns on `scope` (when
+ * given) about an engine version past RDS standard support.
+ */
+export function validateDatabaseProps(props: UsersDatabaseProps, scope?: IConstruct): void {
   validateEnvName(props.envName);
+  checkEngineSupport(props.engineVersion, scope);
   validateSizesAndTimes(props);
   validatePlacement(props);
   validateBackupsAndMonitoring(props);
