@@ -4,7 +4,7 @@
  * `npx projen bench` and test/cluster/capacity.test.ts with the profile table (src/profile.ts)
  * and the instance type table (./instance-types.ts). Not exported from the package.
  */
-import { EniLimits, instanceTypeData } from './instance-types';
+import { EniLimits, eniLimits } from './instance-types';
 
 /**
  * Highest max pods managed node groups allow: 110 below 30 vCPUs, 250 above, with or without
@@ -65,9 +65,9 @@ export interface NodeCapacity {
   readonly allocatableMiB: number;
 }
 
-/** One node of `instanceType`, or undefined when the instance type table does not list it. */
+/** One node of `instanceType`, or undefined when the instance type tables do not list it. */
 export function nodeCapacity(instanceType: string, prefixDelegation: boolean): NodeCapacity | undefined {
-  const data = instanceTypeData(instanceType);
+  const data = eniLimits(instanceType);
   if (!data) return undefined;
   const maxPods = maxPodsPerNode(data, prefixDelegation);
   const capacityMiB = Math.floor(data.memoryMiB * (1 - VM_MEMORY_OVERHEAD));

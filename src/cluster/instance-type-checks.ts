@@ -4,16 +4,8 @@
  * (`instanceType`, or `instanceTypes[i]`).
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { maxPodsPerNode, SystemPod, systemPods } from './capacity';
-import { eniLimits } from './instance-types';
-import { PropError } from '../private/validate';
-
-/**
- * The sizes EC2 sells: the part after the dot of an instance type name ("c7gn.xlarge": size
- * xlarge; https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html), as
- * aws-cdk-lib's InstanceSize enum lists them (nano ... 480xlarge, metal, metal-16xl ...).
- */
-const INSTANCE_SIZES = new Set<string>(Object.values(ec2.InstanceSize));
+import { EVICTION_HARD_MIB, nodeCapacity, SystemPod, systemPods } from './capacity';
+import { PropError, validateInstanceSize } from '../private/validate';
 
 /** What decides the pods the cluster runs besides the application (ScopeClusterProps). */
 export interface PodNeeds {
@@ -31,37 +23,40 @@ function propOf(single: boolean, i: number): string {
 
 /** Fails when a type's size is not one EC2 sells (`m7i.huge`), naming the prop. */
 export function checkInstanceSizes(instanceTypes: ec2.InstanceType[], single: boolean): void {
-  instanceTypes.forEach((instanceType, i) => {
-    const name = instanceType.toString();
-    const size = name.slice(name.indexOf('.') + 1);
-    if (!INSTANCE_SIZES.has(size)) {
-      throw new PropError(`Invalid ${propOf(single, i)} '${name}': '${size}' is no EC2 instance size; sizes are nano, micro, small, medium, `
-        + 'large, xlarge, 2xlarge ... 48xlarge and metal (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html), '
-        + 'e.g. m7i.large or m7g.xlarge.');
-    }
-  });
+  instanceTypes.forEach((instanceType, i) => validateInstanceSize(propOf(single, i), instanceType.toString()));
 }
 
 /**
  * Fails when the node group cannot run the cluster's own pods (VPC CNI, kube-proxy, Pod Identity
  * agent on every node, CoreDNS, the load balancer controller, helloWorld): a node takes at most
- * the max pods of its ENI and IPv4 limits (src/cluster/capacity.ts). Types whose limits the
- * instance type table does not list are not checked.
+ * the max pods of its ENI and IPv4 limits, and the memory the kubelet leaves for pods
+ * (src/cluster/capacity.ts). Types the instance type tables do not list are not checked.
  */
 export function checkPodSlots(instanceTypes: ec2.InstanceType[], single: boolean, needs: PodNeeds): void {
   const pods = systemPods({ controllerReplicas: needs.controllerReplicas, helloWorld: needs.helloWorld });
-  const required = pods.reduce((sum, p) => sum + podCount(p, needs.nodeCount), 0);
-  const daemonSets = pods.filter(p => p.daemonSet).length;
+  const daemonSets = pods.filter(p => p.daemonSet);
+  const sum = (list: SystemPod[], of: (p: SystemPod) => number) => list.reduce((total, p) => total + of(p), 0);
+  const required = sum(pods, p => podCount(p, needs.nodeCount));
+  const requiredMiB = sum(pods, p => podCount(p, needs.nodeCount) * p.memoryMiB);
+  const daemonSetMiB = sum(daemonSets, p => p.memoryMiB);
+  const listed = pods.map(p => `${podCount(p, needs.nodeCount)} ${p.name}`).join(', ');
+  const fix = 'Use a larger type such as t3.medium, t4g.medium or m7i.large, or raise nodeCount.';
   instanceTypes.forEach((instanceType, i) => {
-    const limits = eniLimits(instanceType.toString());
-    if (!limits) return;
-    const maxPods = maxPodsPerNode(limits, needs.prefixDelegation);
-    const slots = maxPods * needs.nodeCount;
-    if (slots >= required && maxPods > daemonSets) return;
-    throw new PropError(`Invalid ${propOf(single, i)} '${instanceType}': a node of it takes at most ${maxPods} pods `
-      + `(its network interfaces and IPv4 addresses${needs.prefixDelegation ? ', with prefix delegation' : ''}), ${slots} on ${needs.nodeCount} node(s), `
-      + `but the cluster's own pods need ${required} (${pods.map(p => `${podCount(p, needs.nodeCount)} ${p.name}`).join(', ')}) `
-      + `and ${daemonSets + 1} per node (${daemonSets} DaemonSet pods and one more). Use a larger type such as t3.small or m7i.large, or raise nodeCount.`);
+    const node = nodeCapacity(instanceType.toString(), needs.prefixDelegation);
+    if (!node) return;
+    const prop = `Invalid ${propOf(single, i)} '${instanceType}'`;
+    const slots = node.maxPods * needs.nodeCount;
+    if (slots < required || node.maxPods <= daemonSets.length) {
+      throw new PropError(`${prop}: a node of it takes at most ${node.maxPods} pods (its network interfaces and IPv4 addresses`
+        + `${needs.prefixDelegation ? ', with prefix delegation' : ''}), ${slots} on ${needs.nodeCount} node(s), but the cluster's own pods `
+        + `need ${required} (${listed}) and ${daemonSets.length + 1} per node. ${fix}`);
+    }
+    const memoryMiB = node.allocatableMiB * needs.nodeCount;
+    if (node.allocatableMiB < daemonSetMiB || memoryMiB < requiredMiB) {
+      throw new PropError(`${prop}: the kubelet leaves ${Math.max(0, node.allocatableMiB)} MiB per node for pods (${node.capacityMiB} MiB `
+        + `less ${node.kubeReservedMiB} MiB reserved for ${node.maxPods} pods and ${EVICTION_HARD_MIB} MiB eviction threshold), `
+        + `but the cluster's own pods need ${requiredMiB} MiB on ${needs.nodeCount} node(s) (${daemonSetMiB} MiB per node). ${fix}`);
+    }
   });
 }
 

@@ -45,26 +45,26 @@ export function instanceTypeData(instanceType: string): InstanceTypeData | undef
   return Object.prototype.hasOwnProperty.call(INSTANCE_TYPES, instanceType) ? INSTANCE_TYPES[instanceType] : undefined;
 }
 
-/** What the max pods of a type depend on (src/cluster/capacity.ts maxPodsPerNode). */
-export type EniLimits = Pick<InstanceTypeData, 'vcpus' | 'enis' | 'ipv4PerEni'>;
+/** What the max pods and the allocatable memory of a type depend on (src/cluster/capacity.ts). */
+export type EniLimits = Pick<InstanceTypeData, 'vcpus' | 'memoryMiB' | 'enis' | 'ipv4PerEni'>;
 
 /**
  * ENI limits of small burstable types that INSTANCE_TYPES does not price, only to refuse node types
  * with too few pod slots (src/cluster/instance-type-checks.ts). Same source as INSTANCE_TYPES
  * (`defaultMaxENIs` / `ipv4AddressesPerInterface`, amazon-eks-ami instance-info.jsonl); the max pods
  * they give (4 for nano and micro, 8 for t3a.small, 11 for t3.small) are those of
- * aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt.
+ * aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt. vCPUs and memory: https://aws.amazon.com/ec2/instance-types/ (T2, T3, T3a, T4g).
  */
 const SMALL_TYPE_ENI_LIMITS: { readonly [instanceType: string]: EniLimits } = {
-  't2.nano': { vcpus: 1, enis: 2, ipv4PerEni: 2 },
-  't2.micro': { vcpus: 1, enis: 2, ipv4PerEni: 2 },
-  't3.nano': { vcpus: 2, enis: 2, ipv4PerEni: 2 },
-  't3.micro': { vcpus: 2, enis: 2, ipv4PerEni: 2 },
-  't3.small': { vcpus: 2, enis: 3, ipv4PerEni: 4 },
-  't3a.nano': { vcpus: 2, enis: 2, ipv4PerEni: 2 },
-  't3a.micro': { vcpus: 2, enis: 2, ipv4PerEni: 2 },
-  't4g.nano': { vcpus: 2, enis: 2, ipv4PerEni: 2 },
-  't4g.micro': { vcpus: 2, enis: 2, ipv4PerEni: 2 },
+  't2.nano': { vcpus: 1, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
+  't2.micro': { vcpus: 1, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
+  't3.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
+  't3.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
+  't3.small': { vcpus: 2, memoryMiB: 2048, enis: 3, ipv4PerEni: 4 },
+  't3a.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
+  't3a.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
+  't4g.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
+  't4g.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
 };
 
 /** The ENI limits of `instanceType` (INSTANCE_TYPES or the small types), or undefined when unknown. */

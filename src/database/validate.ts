@@ -9,7 +9,7 @@ import { checkEngineSupport } from './engine-support';
 import { CREATE_ONLY, DEFAULT_APP_USERNAME } from './defaults';
 import { databaseNameProblem, roleNameProblem } from './names';
 import { DatabaseCreateOnlySettings, UsersDatabaseProps } from './options';
-import { PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { PropError, validateEnvName, validateInstanceSize, validateInteger, validatePattern } from '../private/validate';
 
 /** Enhanced monitoring intervals RDS accepts, in seconds. */
 const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
@@ -35,6 +35,7 @@ function validateSizesAndTimes(props: UsersDatabaseProps): void {
   if (props.instanceType) {
     validatePattern('instanceType', props.instanceType.toString(), /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
       'must be an instance class and size such as t4g.micro or m7g.large (without the db. prefix, which RDS adds)');
+    validateInstanceSize('instanceType', props.instanceType.toString());
   }
 }
 
