@@ -5,8 +5,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { checkEngineSupport } from './engine-support';
 import { CREATE_ONLY, DEFAULT_APP_USERNAME } from './defaults';
+import { checkEngineSupport } from './engine-support';
 import { databaseNameProblem, roleNameProblem } from './names';
 import { DatabaseCreateOnlySettings, UsersDatabaseProps } from './options';
 import { PropError, validateEnvName, validateInstanceSize, validateInteger, validatePattern } from '../private/validate';

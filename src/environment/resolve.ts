@@ -52,7 +52,11 @@ export function resolveBasics(id: string, props: ScopeEnvironmentProps): Environ
 /** The VPC: the user's, or a new one sized by the profile. */
 export function vpcProps(props: ScopeEnvironmentProps, d: ProfileDefaults): EnvironmentVpcProps {
   return {
-    vpc: props.vpc, availabilityZones: props.availabilityZones, vpcFlowLogs: props.vpcFlowLogs, maxAzs: d.maxAzs, natGateways: d.natGateways,
+    vpc: props.vpc,
+    availabilityZones: props.availabilityZones,
+    vpcFlowLogs: props.vpcFlowLogs,
+    maxAzs: d.maxAzs,
+    natGateways: d.natGateways,
     frontend: props.cluster?.frontend?.enabled !== false,
   };
 }

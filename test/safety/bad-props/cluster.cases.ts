@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EnvironmentProfile, FrontendEndpoint, ScopeCluster, ScopeEnvironment } from '../../../src';
 import { BadPropsCase, certificate, env, environment, instanceType, vpcWith } from './harness';
+import { EnvironmentProfile, FrontendEndpoint, ScopeCluster, ScopeEnvironment } from '../../../src';
 
 export const CLUSTER_CASES: BadPropsCase[] = [
   // ---- cluster ----

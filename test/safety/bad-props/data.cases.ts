@@ -1,8 +1,8 @@
 /** Bad props of reports, queues and users. */
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { EmailSender, ReportStore, ScopeServiceUsers } from '../../../src';
 import { BadPropsCase, environment, queues, store, zone } from './harness';
+import { EmailSender, ReportStore, ScopeServiceUsers } from '../../../src';
 
 export const DATA_CASES: BadPropsCase[] = [
   // ---- reports ----

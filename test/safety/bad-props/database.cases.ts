@@ -3,8 +3,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { ScopeEnvironment, UsersDatabase } from '../../../src';
 import { BadPropsCase, env, environment, instanceType, vpcWith } from './harness';
+import { ScopeEnvironment, UsersDatabase } from '../../../src';
 
 export const DATABASE_CASES: BadPropsCase[] = [
   // ---- database ----

@@ -2,8 +2,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AliasType, EnvironmentDns, ScopeEnvironment } from '../../../src';
 import { BadPropsCase, env, environment } from './harness';
+import { AliasType, EnvironmentDns, ScopeEnvironment } from '../../../src';
 
 export const DNS_GITOPS_CASES: BadPropsCase[] = [
   // ---- DNS ----
