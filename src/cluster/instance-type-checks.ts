@@ -4,7 +4,7 @@
  * (`instanceType`, or `instanceTypes[i]`).
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EVICTION_HARD_MIB, nodeCapacity, SystemPod, systemPods } from './capacity';
+import { EVICTION_HARD_MIB, nodeCapacity, nodeGroupMaxPods, SystemPod, systemPods } from './capacity';
 import { PropError, validateInstanceSize } from '../private/validate';
 
 /** What decides the pods the cluster runs besides the application (ScopeClusterProps). */
@@ -29,8 +29,9 @@ export function checkInstanceSizes(instanceTypes: ec2.InstanceType[], single: bo
 /**
  * Fails when the node group cannot run the cluster's own pods (VPC CNI, kube-proxy, Pod Identity
  * agent on every node, CoreDNS, the load balancer controller, helloWorld): a node takes at most
- * the max pods of its ENI and IPv4 limits, and the memory the kubelet leaves for pods
- * (src/cluster/capacity.ts). Types the instance type tables do not list are not checked.
+ * the max pods of its ENI and IPv4 limits, and the memory the kubelet leaves for pods with the
+ * group's one max pods value (src/cluster/capacity.ts, nodeGroupMaxPods). The type named is the
+ * one that falls short. Types the instance type table (./instance-types.ts) does not list are not checked.
  */
 export function checkPodSlots(instanceTypes: ec2.InstanceType[], single: boolean, needs: PodNeeds): void {
   const pods = systemPods({ controllerReplicas: needs.controllerReplicas, helloWorld: needs.helloWorld });
@@ -41,13 +42,17 @@ export function checkPodSlots(instanceTypes: ec2.InstanceType[], single: boolean
   const daemonSetMiB = sum(daemonSets, p => p.memoryMiB);
   const listed = pods.map(p => `${podCount(p, needs.nodeCount)} ${p.name}`).join(', ');
   const fix = 'Use a larger type such as t3.medium, t4g.medium or m7i.large, or raise nodeCount.';
+  const groupMaxPods = nodeGroupMaxPods(instanceTypes.map(String), needs.prefixDelegation);
   instanceTypes.forEach((instanceType, i) => {
-    const node = nodeCapacity(instanceType.toString(), needs.prefixDelegation);
-    if (!node) return;
+    const own = nodeCapacity(instanceType.toString(), needs.prefixDelegation);
+    if (!own) return;
+    // Pod slots: the type's own max pods (the group's value is the smallest of them); memory: with the
+    // group's value, which the node group writes into every node's kubelet configuration.
+    const node = nodeCapacity(instanceType.toString(), needs.prefixDelegation, groupMaxPods)!;
     const prop = `Invalid ${propOf(single, i)} '${instanceType}'`;
-    const slots = node.maxPods * needs.nodeCount;
-    if (slots < required || node.maxPods <= daemonSets.length) {
-      throw new PropError(`${prop}: a node of it takes at most ${node.maxPods} pods (its network interfaces and IPv4 addresses`
+    const slots = own.maxPods * needs.nodeCount;
+    if (slots < required || own.maxPods <= daemonSets.length) {
+      throw new PropError(`${prop}: a node of it takes at most ${own.maxPods} pods (its network interfaces and IPv4 addresses`
         + `${needs.prefixDelegation ? ', with prefix delegation' : ''}), ${slots} on ${needs.nodeCount} node(s), but the cluster's own pods `
         + `need ${required} (${listed}) and ${daemonSets.length + 1} per node. ${fix}`);
     }

@@ -9,7 +9,7 @@
  *   awslabs/amazon-eks-ami nodeadm/internal/kubelet/instance-info.jsonl (commit 81fec2e, 2026-07-23),
  *   https://github.com/awslabs/amazon-eks-ami/blob/main/nodeadm/internal/kubelet/instance-info.jsonl;
  *   the resulting max pods agree with aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt (commit b521883).
- * - vCPUs, memory, architecture: https://aws.amazon.com/ec2/instance-types/ (T3a, T4g, M6g, M7g, M7i, C6g, C7g).
+ * - vCPUs, memory, architecture: https://aws.amazon.com/ec2/instance-types/ (T2, T3, T3a, T4g, M6g, M7g, M8g, M7i, C6g, C7g, C8g, R6g, R7g).
  * - On-demand price, Linux, us-east-1, USD per hour: https://aws.amazon.com/ec2/pricing/on-demand/,
  *   as of 2026-11-25 (written from the price pages, not fetched live; see benchmarks/prices-us-east-1.json).
  */
@@ -22,8 +22,8 @@ export interface InstanceTypeData {
   /** IPv4 addresses per network interface (the primary one included). */
   readonly ipv4PerEni: number;
   readonly arch: 'arm64' | 'x86_64';
-  /** On-demand price in us-east-1, USD per hour. */
-  readonly onDemandHourUsd: number;
+  /** On-demand price in us-east-1, USD per hour; not given for the small types listed only to refuse them as nodes. */
+  readonly onDemandHourUsd?: number;
 }
 
 export const INSTANCE_TYPES: { readonly [instanceType: string]: InstanceTypeData } = {
@@ -37,7 +37,24 @@ export const INSTANCE_TYPES: { readonly [instanceType: string]: InstanceTypeData
   'c6g.large': { vcpus: 2, memoryMiB: 4096, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.068 },
   'c7g.large': { vcpus: 2, memoryMiB: 4096, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.0725 },
   'm7g.large': { vcpus: 2, memoryMiB: 8192, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.0816 },
+  'm6g.large': { vcpus: 2, memoryMiB: 8192, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.077 },
+  'm8g.medium': { vcpus: 1, memoryMiB: 4096, enis: 2, ipv4PerEni: 4, arch: 'arm64', onDemandHourUsd: 0.04488 },
+  'r6g.medium': { vcpus: 1, memoryMiB: 8192, enis: 2, ipv4PerEni: 4, arch: 'arm64', onDemandHourUsd: 0.0504 },
+  'r7g.medium': { vcpus: 1, memoryMiB: 8192, enis: 2, ipv4PerEni: 4, arch: 'arm64', onDemandHourUsd: 0.0536 },
+  'c8g.large': { vcpus: 2, memoryMiB: 4096, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.07976 },
   'm7i.large': { vcpus: 2, memoryMiB: 8192, enis: 3, ipv4PerEni: 10, arch: 'x86_64', onDemandHourUsd: 0.1008 },
+  // Small burstable types, not priced: listed so that ScopeCluster refuses them as nodes with too few
+  // pod slots or too little memory for the system pods (src/cluster/instance-type-checks.ts). Their max
+  // pods (4 for nano and micro, 11 for t3.small) are those of aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt.
+  't2.nano': { vcpus: 1, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't2.micro': { vcpus: 1, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3.small': { vcpus: 2, memoryMiB: 2048, enis: 3, ipv4PerEni: 4, arch: 'x86_64' },
+  't3a.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3a.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't4g.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'arm64' },
+  't4g.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'arm64' },
 };
 
 /** The data of `instanceType`, or undefined when the table does not list it. */
@@ -45,30 +62,3 @@ export function instanceTypeData(instanceType: string): InstanceTypeData | undef
   return Object.prototype.hasOwnProperty.call(INSTANCE_TYPES, instanceType) ? INSTANCE_TYPES[instanceType] : undefined;
 }
 
-/** What the max pods and the allocatable memory of a type depend on (src/cluster/capacity.ts). */
-export type EniLimits = Pick<InstanceTypeData, 'vcpus' | 'memoryMiB' | 'enis' | 'ipv4PerEni'>;
-
-/**
- * ENI limits of small burstable types that INSTANCE_TYPES does not price, only to refuse node types
- * with too few pod slots (src/cluster/instance-type-checks.ts). Same source as INSTANCE_TYPES
- * (`defaultMaxENIs` / `ipv4AddressesPerInterface`, amazon-eks-ami instance-info.jsonl); the max pods
- * they give (4 for nano and micro, 8 for t3a.small, 11 for t3.small) are those of
- * aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt. vCPUs and memory: https://aws.amazon.com/ec2/instance-types/ (T2, T3, T3a, T4g).
- */
-const SMALL_TYPE_ENI_LIMITS: { readonly [instanceType: string]: EniLimits } = {
-  't2.nano': { vcpus: 1, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
-  't2.micro': { vcpus: 1, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
-  't3.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
-  't3.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
-  't3.small': { vcpus: 2, memoryMiB: 2048, enis: 3, ipv4PerEni: 4 },
-  't3a.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
-  't3a.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
-  't4g.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2 },
-  't4g.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2 },
-};
-
-/** The ENI limits of `instanceType` (INSTANCE_TYPES or the small types), or undefined when unknown. */
-export function eniLimits(instanceType: string): EniLimits | undefined {
-  return instanceTypeData(instanceType)
-    ?? (Object.prototype.hasOwnProperty.call(SMALL_TYPE_ENI_LIMITS, instanceType) ? SMALL_TYPE_ENI_LIMITS[instanceType] : undefined);
-}
