@@ -1,6 +1,5 @@
 /** Bad props of ScopeEnvironment's own props (envName, profile, vpc, tags, monitoring, ...). */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { BadPropsCase, env, environment, vpcWith } from './harness';
 import { DatabaseCreateOnlySettings, EnvironmentKey, EnvironmentProfile, ScopeEnvironment } from '../../../src';
 
