@@ -13,6 +13,9 @@
  *   12 February 28, 2025 (https://aws.amazon.com/blogs/database/upgrade-strategies-for-amazon-aurora-postgresql-and-amazon-rds-for-postgresql-12),
  *   13 February 28, 2026 (Extended Support from March 1, 2026); the calendar:
  *   https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html.
+ *   The stored copies searched for this change hold the 11 and 12 dates verbatim but not the calendar row
+ *   of 13; check a new row with `aws rds describe-db-major-engine-versions --engine postgres`
+ *   (SupportedEngineLifecycles, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-viewing-support-dates.html).
  * - Price: USD 0.10 per vCPU-hour in years 1 and 2, 0.20 in year 3 (us-east-1, provisioned instances;
  *   https://aws.amazon.com/rds/postgresql/pricing/, as summarized in
  *   https://www.cloudyali.io/blogs/rds-extended-support-cost-levers).
@@ -51,7 +54,7 @@ export function checkEngineSupport(version: rds.PostgresEngineVersion | undefine
   const major = version.postgresMajorVersion;
   if (parseFloat(major) < OLDEST_MAJOR) {
     throw new PropError(`Invalid engineVersion ${version.postgresFullVersion}: RDS no longer creates PostgreSQL ${major} instances `
-      + `(not even in RDS Extended Support); use a current major version such as rds.PostgresEngineVersion.VER_17.`);
+      + '(not even in RDS Extended Support); use a current major version such as rds.PostgresEngineVersion.VER_17.');
   }
   const endOfStandard = END_OF_STANDARD_SUPPORT[major];
   const day = today.toISOString().slice(0, 10);
