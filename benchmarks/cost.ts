@@ -39,7 +39,7 @@ export interface BillOverrides {
 /** On-demand price of an EC2 instance type (the one instance type table, src/cluster/instance-types.ts). */
 export function onDemandHour(instanceType: string): number {
   const data = instanceTypeData(instanceType);
-  if (!data) throw new Error(`no price for ${instanceType} in src/cluster/instance-types.ts`);
+  if (data?.onDemandHourUsd === undefined) throw new Error(`no price for ${instanceType} in src/cluster/instance-types.ts`);
   return data.onDemandHourUsd;
 }
 

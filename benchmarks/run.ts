@@ -192,7 +192,7 @@ function cost(dev: SynthesizedStack, prod: SynthesizedStack) {
   const whatIf: Array<{ change: string; total: number }> = [];
   if (bills.development.total > limit) {
     // Which node default would bring DEVELOPMENT under the target (src/profile/profile.ts is the lead's to change).
-    for (const type of Object.keys(INSTANCE_TYPES)) {
+    for (const type of Object.keys(INSTANCE_TYPES).filter(t => INSTANCE_TYPES[t].onDemandHourUsd !== undefined)) {
       whatIf.push({ change: `nodeInstanceType ${type}`, total: bill(dev.template, { nodeInstanceType: type }).total });
     }
     whatIf.push({ change: 'nodeCount 1', total: bill(dev.template, { nodeCount: 1 }).total });

@@ -9,7 +9,7 @@
  *   awslabs/amazon-eks-ami nodeadm/internal/kubelet/instance-info.jsonl (commit 81fec2e, 2026-07-23),
  *   https://github.com/awslabs/amazon-eks-ami/blob/main/nodeadm/internal/kubelet/instance-info.jsonl;
  *   the resulting max pods agree with aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt (commit b521883).
- * - vCPUs, memory, architecture: https://aws.amazon.com/ec2/instance-types/ (T3a, T4g, M6g, M7g, M8g, M7i, C6g, C7g, C8g, R6g, R7g).
+ * - vCPUs, memory, architecture: https://aws.amazon.com/ec2/instance-types/ (T2, T3, T3a, T4g, M6g, M7g, M8g, M7i, C6g, C7g, C8g, R6g, R7g).
  * - On-demand price, Linux, us-east-1, USD per hour: https://aws.amazon.com/ec2/pricing/on-demand/,
  *   as of 2026-11-25 (written from the price pages, not fetched live; see benchmarks/prices-us-east-1.json).
  */
@@ -22,8 +22,8 @@ export interface InstanceTypeData {
   /** IPv4 addresses per network interface (the primary one included). */
   readonly ipv4PerEni: number;
   readonly arch: 'arm64' | 'x86_64';
-  /** On-demand price in us-east-1, USD per hour. */
-  readonly onDemandHourUsd: number;
+  /** On-demand price in us-east-1, USD per hour; not given for the small types listed only to refuse them as nodes. */
+  readonly onDemandHourUsd?: number;
 }
 
 export const INSTANCE_TYPES: { readonly [instanceType: string]: InstanceTypeData } = {
@@ -43,9 +43,22 @@ export const INSTANCE_TYPES: { readonly [instanceType: string]: InstanceTypeData
   'r7g.medium': { vcpus: 1, memoryMiB: 8192, enis: 2, ipv4PerEni: 4, arch: 'arm64', onDemandHourUsd: 0.0536 },
   'c8g.large': { vcpus: 2, memoryMiB: 4096, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.07976 },
   'm7i.large': { vcpus: 2, memoryMiB: 8192, enis: 3, ipv4PerEni: 10, arch: 'x86_64', onDemandHourUsd: 0.1008 },
+  // Small burstable types, not priced: listed so that ScopeCluster refuses them as nodes with too few
+  // pod slots or too little memory for the system pods (src/cluster/instance-type-checks.ts). Their max
+  // pods (4 for nano and micro, 11 for t3.small) are those of aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt.
+  't2.nano': { vcpus: 1, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't2.micro': { vcpus: 1, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3.small': { vcpus: 2, memoryMiB: 2048, enis: 3, ipv4PerEni: 4, arch: 'x86_64' },
+  't3a.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't3a.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'x86_64' },
+  't4g.nano': { vcpus: 2, memoryMiB: 512, enis: 2, ipv4PerEni: 2, arch: 'arm64' },
+  't4g.micro': { vcpus: 2, memoryMiB: 1024, enis: 2, ipv4PerEni: 2, arch: 'arm64' },
 };
 
 /** The data of `instanceType`, or undefined when the table does not list it. */
 export function instanceTypeData(instanceType: string): InstanceTypeData | undefined {
   return Object.prototype.hasOwnProperty.call(INSTANCE_TYPES, instanceType) ? INSTANCE_TYPES[instanceType] : undefined;
 }
+

@@ -4,6 +4,7 @@
  */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { checkInstanceSizes, checkPodSlots } from './instance-type-checks';
 import { DEFAULT_KUBERNETES_VERSION, defaultKubernetesVersion } from './kubernetes-version';
 import { ScopeClusterProps } from './options';
 import { defaultEnvName, PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
@@ -43,6 +44,7 @@ export function resolveClusterSettings(stackName: string, props: ScopeClusterPro
   const instanceTypes = props.instanceTypes ?? [props.instanceType ?? new ec2.InstanceType('m7i.large')];
   const architecture = instancesArchitecture(instanceTypes);
   const prefixDelegation = props.prefixDelegation ?? false;
+  checkNodeTypes(props, instanceTypes, { nodeCount, prefixDelegation });
   return { envName, version, nodeCount, nodeDiskSize, instanceTypes, architecture, prefixDelegation };
 }
 
@@ -60,4 +62,16 @@ function instancesArchitecture(instanceTypes: ec2.InstanceType[]): ec2.InstanceA
       + 'e.g. only Graviton (arm64) types such as t4g.medium, m7g.medium or only x86_64 types.');
   }
   return architectures[0];
+}
+
+/** A size EC2 sells and enough pod slots for the cluster's own pods (instance-type-checks.ts). */
+function checkNodeTypes(props: ScopeClusterProps, instanceTypes: ec2.InstanceType[], n: { nodeCount: number; prefixDelegation: boolean }): void {
+  const single = props.instanceTypes === undefined;
+  checkInstanceSizes(instanceTypes, single);
+  const frontendOn = props.frontend?.enabled ?? true;
+  checkPodSlots(instanceTypes, single, {
+    ...n,
+    controllerReplicas: frontendOn ? props.frontend?.controllerReplicas ?? 2 : 0,
+    helloWorld: props.helloWorld ?? false,
+  });
 }

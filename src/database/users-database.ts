@@ -74,7 +74,7 @@ export class UsersDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: UsersDatabaseProps) {
     super(scope, id);
-    validateDatabaseProps(props);
+    validateDatabaseProps(props, this);
     const settings = resolveDatabaseSettings(this, props);
     this.envName = settings.envName;
     this.databaseName = settings.databaseName;

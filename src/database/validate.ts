@@ -4,17 +4,23 @@
  */
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
 import { CREATE_ONLY, DEFAULT_APP_USERNAME, DEFAULT_CREATE_ONLY_SETTINGS } from './defaults';
+import { checkEngineSupport } from './engine-support';
 import { databaseNameProblem, roleNameProblem } from './names';
 import { DatabaseCreateOnlySettings, UsersDatabaseProps } from './options';
-import { PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
+import { PropError, validateEnvName, validateInstanceSize, validateInteger, validatePattern } from '../private/validate';
 
 /** Enhanced monitoring intervals RDS accepts, in seconds. */
 const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
-/** Throws a PropError for the first prop of `props` that is out of range. */
-export function validateDatabaseProps(props: UsersDatabaseProps): void {
+/**
+ * Throws a PropError for the first prop of `props` that is out of range; warns on `scope` (when
+ * given) about an engine version past RDS standard support.
+ */
+export function validateDatabaseProps(props: UsersDatabaseProps, scope?: IConstruct): void {
   validateEnvName(props.envName);
+  checkEngineSupport(props.engineVersion, scope);
   validateSizesAndTimes(props);
   validatePlacement(props);
   validateBackupsAndMonitoring(props);
@@ -29,6 +35,7 @@ function validateSizesAndTimes(props: UsersDatabaseProps): void {
   if (props.instanceType) {
     validatePattern('instanceType', props.instanceType.toString(), /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
       'must be an instance class and size such as t4g.micro or m7g.large (without the db. prefix, which RDS adds)');
+    validateInstanceSize('instanceType', props.instanceType.toString());
   }
 }
 

@@ -10,13 +10,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 
+/** The Provider props of the waiter's logging. */
+type WaiterLogging = Pick<cr.ProviderProps, 'disableWaiterStateMachineLogging' | 'waiterStateMachineLogOptions'>;
+
 /**
  * Provider props that make the waiter log every execution event (cdk-nag AwsSolutions-SF1 asks for
  * ALL), without the execution data (the custom resource event), into `logGroup`, the provider's own
  * log group. The waiter runs a few times per deploy that creates or updates the step.
  */
-export function waiterLogging(logGroup: logs.ILogGroup): Pick<cr.ProviderProps, 'disableWaiterStateMachineLogging' | 'waiterStateMachineLogOptions'> {
-  return { disableWaiterStateMachineLogging: false, waiterStateMachineLogOptions: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false } };
+export function waiterLogging(logGroup: logs.ILogGroup): WaiterLogging {
+  return {
+    disableWaiterStateMachineLogging: false,
+    waiterStateMachineLogOptions: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+  };
 }
 
 /**

@@ -54,7 +54,14 @@ export function resolveBasics(id: string, props: ScopeEnvironmentProps): Environ
 
 /** The VPC: the user's, or a new one sized by the profile. */
 export function vpcProps(props: ScopeEnvironmentProps, d: ProfileDefaults): EnvironmentVpcProps {
-  return { vpc: props.vpc, availabilityZones: props.availabilityZones, vpcFlowLogs: props.vpcFlowLogs, maxAzs: d.maxAzs, natGateways: d.natGateways };
+  return {
+    vpc: props.vpc,
+    availabilityZones: props.availabilityZones,
+    vpcFlowLogs: props.vpcFlowLogs,
+    maxAzs: d.maxAzs,
+    natGateways: d.natGateways,
+    frontend: props.cluster?.frontend?.enabled !== false,
+  };
 }
 
 /**
@@ -99,13 +106,24 @@ export function usesDnsCertificate(props: ScopeEnvironmentProps): boolean {
 }
 
 /**
+ * Whether the frontend gets a TLS listener: through `domain.certificate` or its own certificate
+ * (which FrontendEndpoint allows only together with port 443).
+ */
+export function frontendHasTls(props: ScopeEnvironmentProps): boolean {
+  return usesDnsCertificate(props) || props.cluster?.frontend?.certificate !== undefined;
+}
+
+/**
  * The frontend options: the profile's deletion protection and controller replicas, access logs into
- * the access-log bucket (prefix `<envName>-frontend`), then the user's `cluster.frontend`; with
+ * the access-log bucket (prefix `<envName>-frontend`) only with a TLS listener (a Network Load
+ * Balancer writes access logs for TLS listeners only,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html),
+ * then the user's `cluster.frontend`; with
  * `domain.certificate` the ports default to DNS_CERTIFICATE_PORTS (the certificate itself is wired
  * in by `withDnsCertificate`, wiring.ts).
  */
 export function frontendOptions(props: ScopeEnvironmentProps, d: ProfileDefaults, envName: string, accessLogsBucket?: s3.IBucket): FrontendOptions {
-  const accessLogs = accessLogsBucket ? { accessLogsBucket, accessLogsPrefix: `${envName}-frontend` } : {};
+  const accessLogs = accessLogsBucket && frontendHasTls(props) ? { accessLogsBucket, accessLogsPrefix: `${envName}-frontend` } : {};
   const frontend: FrontendOptions = {
     deletionProtection: d.frontendDeletionProtection,
     controllerReplicas: d.controllerReplicas,

@@ -20,6 +20,18 @@ export function checkEnvironmentProps(props: ScopeEnvironmentProps, d: ProfileDe
   checkDnsCertificate(props);
   checkHardenedDatabaseKey(props, d, envName);
   checkHelloWorldOrGitOps(props);
+  checkMonitoringOff(props);
+}
+
+/** `monitoring.enabled: false` creates no monitoring: an option for it would be ignored without a word. */
+export function checkMonitoringOff(props: ScopeEnvironmentProps): void {
+  const monitoring = props.monitoring ?? {};
+  if (monitoring.enabled !== false) return;
+  const given = (['alarmEmails', 'containerInsights', 'alarmActions'] as const).find(option => monitoring[option] !== undefined);
+  if (given) {
+    throw new PropError(`Invalid monitoring.${given}: monitoring.enabled is false, so there are no alarms, topic or Container Insights `
+      + `for it to apply to; remove monitoring.${given} or turn monitoring on.`);
+  }
 }
 
 /** `domain.certificate` gives the frontend its certificate and a TLS listener: not together with its own certificate or without 443. */

@@ -58,6 +58,12 @@ export function createLoadBalancer(scope: Construct, props: LoadBalancerProps): 
   });
   if (props.accessLogsBucket) {
     logAccessLogs(nlb, props.accessLogsBucket, props.accessLogsPrefix ?? 'frontend');
+    // "Access logs are created only if the load balancer has a TLS listener"
+    // (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html).
+    if (!props.ports.includes(TLS_PORT)) {
+      warn(nlb, WARNINGS.frontendAccessLogsWithoutTls, `frontend.accessLogsBucket: the load balancer has no TLS listener (ports [${props.ports.join(', ')}]), `
+        + `and a Network Load Balancer writes access logs for TLS listeners only, so none will arrive. Add port ${TLS_PORT} with frontend.certificate, or leave accessLogsBucket out.`);
+    }
   } else if (props.accessLogsPrefix !== undefined) {
     throw new PropError('Invalid frontend.accessLogsPrefix: it applies only with frontend.accessLogsBucket.');
   }

@@ -27,12 +27,33 @@ export function checkNetworkChoice(owner: string, choice: NetworkChoice): void {
   }
 }
 
+/**
+ * Fails unless the user's `vpc` has what ScopeEnvironment places in it: private subnets with
+ * egress (SubnetType.PRIVATE_WITH_EGRESS) for the nodes, the kubectl functions and the database,
+ * and (with a frontend) public subnets for the internet-facing load balancer. Checked by the
+ * environment under its own prop name `vpc` before any part sees the VPC.
+ */
+export function checkEnvironmentVpc(vpc: ec2.IVpc | undefined, frontend: boolean): void {
+  if (!vpc) return;
+  if (vpc.privateSubnets.length === 0) {
+    const has = vpc.publicSubnets.length > 0 ? 'public' : vpc.isolatedSubnets.length > 0 ? 'isolated' : 'no';
+    throw new PropError(`Invalid vpc: it has ${has} subnets only; ScopeEnvironment needs private subnets with egress `
+      + '(SubnetType.PRIVATE_WITH_EGRESS, with a NAT gateway) for the worker nodes and the database, and public subnets for the frontend load balancer.');
+  }
+  if (frontend && vpc.publicSubnets.length === 0) {
+    throw new PropError('Invalid vpc: it has no public subnets; the frontend load balancer is internet-facing and needs public subnets '
+      + '(SubnetType.PUBLIC). Add them, or turn the frontend off with cluster.frontend.enabled: false.');
+  }
+}
+
 /** What buildEnvironmentVpc needs: the user's choice and the profile's size of a new VPC. */
 export interface EnvironmentVpcProps extends NetworkChoice {
   /** AZs of a new VPC (when `availabilityZones` is not given). */
   readonly maxAzs: number;
   /** NAT gateways of a new VPC. */
   readonly natGateways: number;
+  /** Whether the environment has a frontend load balancer (it needs public subnets in the user's VPC). */
+  readonly frontend?: boolean;
 }
 
 /**
@@ -41,6 +62,7 @@ export interface EnvironmentVpcProps extends NetworkChoice {
  */
 export function buildEnvironmentVpc(scope: Construct, props: EnvironmentVpcProps): ec2.IVpc {
   checkNetworkChoice('ScopeEnvironment', props);
+  checkEnvironmentVpc(props.vpc, props.frontend ?? true);
   return props.vpc ?? newVpc(scope, 'Vpc', chooseAvailabilityZones(scope, props.maxAzs, props.availabilityZones, 'availabilityZones'), {
     natGateways: props.natGateways,
     // Nothing uses the default security group; restricting it costs a custom resource Lambda

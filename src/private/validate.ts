@@ -3,6 +3,7 @@
  * prop and says what is allowed. Unresolved tokens are skipped: their value is only known at deploy time.
  */
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 
 /**
@@ -100,4 +101,35 @@ export function validateTags(prop: string, tags: { [key: string]: string } | und
 export function validateAlarmEmails(prop: string, emails: string[] | undefined): void {
   (emails ?? []).forEach((email, i) => validatePattern(`${prop}[${i}]`, email, /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
     'must be an email address such as ops@example.com'));
+  validateDistinctEmails(prop, emails);
+}
+
+/**
+ * The sizes EC2 (and RDS, after `db.<class>`) sells: the part after the dot of an instance type
+ * name ("c7gn.xlarge": size xlarge; https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html),
+ * as aws-cdk-lib's InstanceSize enum lists them (nano ... 480xlarge, metal, metal-16xl ...).
+ */
+const INSTANCE_SIZES = new Set<string>(Object.values(ec2.InstanceSize));
+
+/** Fails unless the size of instance type `name` (the part after the first dot) is one EC2 sells, e.g. not `m7i.huge`. */
+export function validateInstanceSize(prop: string, name: string): void {
+  if (Token.isUnresolved(name)) return;
+  const size = name.slice(name.indexOf('.') + 1);
+  if (!INSTANCE_SIZES.has(size)) {
+    throw new PropError(`Invalid ${prop} '${name}': '${size}' is no EC2 instance size; sizes are nano, micro, small, medium, `
+      + 'large, xlarge, 2xlarge ... 48xlarge and metal (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html), '
+      + 'e.g. m7i.large or m7g.xlarge.');
+  }
+}
+
+/** Fails if an address appears twice in `emails` (one subscription per address). */
+export function validateDistinctEmails(prop: string, emails: string[] | undefined): void {
+  const seen = new Set<string>();
+  (emails ?? []).forEach((email, i) => {
+    const key = email.toLowerCase();
+    if (!Token.isUnresolved(email) && seen.has(key)) {
+      throw new PropError(`Invalid ${prop}[${i}] '${email}': the address is listed twice; each address gets one subscription.`);
+    }
+    seen.add(key);
+  });
 }

@@ -137,13 +137,17 @@ describe.each(PROFILES)('%s: a given prop wins over the profile', (_name, d) => 
       .toMatchObject({ maxAzs: d.maxAzs, natGateways: d.natGateways, availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
   });
 
-  test('frontend: profile protection and replicas, access-log prefix, then the given options', () => {
-    expect(resolve.frontendOptions({}, d, 'e', logBucket)).toEqual({
+  test('frontend: profile protection and replicas, access-log prefix (only with a TLS listener), then the given options', () => {
+    const tls: ScopeEnvironmentProps = { domain: { zoneName: 'e.example.com', certificate: true } };
+    expect(resolve.frontendOptions(tls, d, 'e', logBucket)).toEqual({
       deletionProtection: d.frontendDeletionProtection,
       controllerReplicas: d.controllerReplicas,
+      ports: [80, 443],
       accessLogsBucket: logBucket,
       accessLogsPrefix: 'e-frontend',
     });
+    // No TLS listener, no access logs: a Network Load Balancer writes them for TLS listeners only.
+    expect(resolve.frontendOptions({}, d, 'e', logBucket)).not.toHaveProperty('accessLogsBucket');
     expect(resolve.frontendOptions({}, d, 'e')).not.toHaveProperty('accessLogsBucket');
     const given = { deletionProtection: !d.frontendDeletionProtection, controllerReplicas: 5, accessLogsPrefix: 'mine' };
     expect(resolve.frontendOptions({ cluster: { frontend: given } }, d, 'e', logBucket)).toMatchObject(given);

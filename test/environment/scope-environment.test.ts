@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { transitiveDependencies } from './template-graph';
 import { EnvironmentProfile, ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
+import { WARNINGS } from '../../src/private/warnings';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
@@ -397,13 +398,20 @@ describe('compliance settings (AWS Control Tower, README "Compliance")', () => {
     expect(others.filter(id => !transitiveDependencies(t, stepId).has(id))).toEqual([]);
   });
 
-  test('PRODUCTION: load balancer access logs go to the access-log bucket under <envName>-frontend', () => {
-    const [bucketId] = Object.keys(prod.template.findResources('AWS::S3::Bucket')).filter(id => id.includes('AccessLogs'));
-    expect(attributes(prod.template)).toMatchObject({
+  test('PRODUCTION with a certificate: load balancer access logs go to the access-log bucket under <envName>-frontend', () => {
+    const tls = synth({ profile: EnvironmentProfile.PRODUCTION, domain: { zoneName: 'prod.scope.example.com', certificate: true } }, 'prod');
+    const [bucketId] = Object.keys(tls.template.findResources('AWS::S3::Bucket')).filter(id => id.includes('AccessLogs'));
+    expect(attributes(tls.template)).toMatchObject({
       'access_logs.s3.enabled': 'true',
       'access_logs.s3.bucket': { Ref: bucketId },
       'access_logs.s3.prefix': 'prod-frontend',
     });
+  });
+
+  test('PRODUCTION without a certificate: no load balancer access logs (an NLB writes them for TLS listeners only) and no warning', () => {
+    expect(attributes(prod.template)['access_logs.s3.enabled']).toBeUndefined();
+    const warnings = Annotations.fromStack(prod.stack).findWarning('*', Match.stringLikeRegexp(WARNINGS.frontendAccessLogsWithoutTls));
+    expect(warnings).toEqual([]);
   });
 
   test('DEVELOPMENT: neither (cdk destroy removes the load balancer; basic monitoring is free)', () => {
