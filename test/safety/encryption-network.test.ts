@@ -75,11 +75,16 @@ describe.each(TEMPLATES)('%s', (_, template) => {
     });
 
     test('secrets use Secrets Manager encryption (aws/secretsmanager KMS key unless one is given)', () => {
+      // Four secrets of ours (app role, three IAM users); the master password is RDS's own secret
+      // (HARDENED: ManageMasterUserPassword), encrypted with the key in MasterUserSecret.
       const secrets = resources('AWS::SecretsManager::Secret');
-      expect(secrets).toHaveLength(5);
+      expect(secrets).toHaveLength(4);
       for (const [, secret] of secrets) {
         if (secret.Properties.KmsKeyId !== undefined) expect(json(secret.Properties.KmsKeyId)).toMatch(/Key/);
       }
+      const [[, db]] = resources('AWS::RDS::DBInstance');
+      expect(db.Properties).toMatchObject({ ManageMasterUserPassword: true });
+      expect(db.Properties.MasterUserPassword).toBeUndefined();
     });
 
     test('Kubernetes secrets are envelope-encrypted with a rotating KMS key', () => {
@@ -125,8 +130,10 @@ describe.each(TEMPLATES)('%s', (_, template) => {
       expect(logGroups.length).toBeGreaterThanOrEqual(2);
       for (const [id, group] of logGroups) expect({ id, key: json(group.Properties.KmsKeyId) }).toEqual({ id, key: keyArn });
       const secrets = resources('AWS::SecretsManager::Secret');
-      expect(secrets).toHaveLength(5);
+      expect(secrets).toHaveLength(4);
       for (const [id, secret] of secrets) expect({ id, key: json(secret.Properties.KmsKeyId) }).toEqual({ id, key: keyArn });
+      const [[, db]] = resources('AWS::RDS::DBInstance');
+      expect(json(db.Properties.MasterUserSecret.KmsKeyId)).toEqual(keyArn);
     });
 
     test('key policy: CloudWatch Logs only for log groups of this account and region; grants only for AWS services', () => {

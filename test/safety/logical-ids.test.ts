@@ -52,8 +52,7 @@ const EXPECTED_PROD_IDS = [
   ['AWS::SecretsManager::Secret', 'prodUsersQueueReadWriterSecret60DBCB2C'],
   ['AWS::SecretsManager::Secret', 'prodUsersReportReaderSecretD618BC74'],
   ['AWS::SecretsManager::Secret', 'prodUsersReportWriterSecret3593444B'],
-  // The master secret's id carries a hash of its password rules (aws-cdk-lib's DatabaseSecret): stable while they are.
-  ['AWS::SecretsManager::Secret', 'scopeprodDatabaseInstanceSecret2CAF22A53fdaad7efa858a3daf9490cf0a702aeb'],
+  // No master secret of ours: HARDENED hands the master password to RDS (ManageMasterUserPassword).
 ];
 
 /** `type logicalId` -> what must not change: the replacement-causing properties and the deletion policies. */
@@ -153,11 +152,11 @@ test('turning access logs off in PRODUCTION removes the access-log bucket from t
 });
 
 /**
- * Every earlier release created the database with master user `postgres`, port 5432 and the aws/rds
- * key. An environment that does not ask for HARDENED, upgraded to this release with the new
- * profile defaults (environment key, log exports, monitoring, IAM authentication), keeps exactly those.
+ * `createOnlySettings: ORIGINAL` (the database that the old runbook made, adopted with `cdk import`):
+ * master user `postgres`, port 5432 and the aws/rds key, whatever the profile's other defaults
+ * (environment key, log exports, monitoring, IAM authentication) are.
  */
-const EARLIER_RELEASE_DATABASE = {
+const RUNBOOK_DATABASE = {
   Engine: 'postgres',
   StorageEncrypted: true,
   MasterUsername: 'postgres',
@@ -167,14 +166,19 @@ const EARLIER_RELEASE_DATABASE = {
   UpdateReplacePolicy: 'Snapshot',
 };
 
+const ORIGINAL = { createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL };
 test.each([
-  ['PRODUCTION (environment key created)', { ...PROD_PROPS, database: undefined }],
-  ['PRODUCTION with EnvironmentKey.awsManaged()', { ...PROD_PROPS, database: undefined, encryptionKey: EnvironmentKey.awsManaged() }],
-  ['PRODUCTION with createOnlySettings ORIGINAL', { ...PROD_PROPS, database: { createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL } }],
-])('%s: the database keeps the create-only settings of earlier releases (no KmsKeyId, postgres, 5432)', (_, props) => {
+  ['PRODUCTION with createOnlySettings ORIGINAL (environment key created)', { ...PROD_PROPS, database: ORIGINAL }],
+  ['PRODUCTION with createOnlySettings ORIGINAL and EnvironmentKey.awsManaged()', { ...PROD_PROPS, database: ORIGINAL, encryptionKey: EnvironmentKey.awsManaged() }],
+])('%s: the database keeps the runbook\'s create-only settings (no KmsKeyId, postgres, 5432)', (_, props) => {
   const db = statefulResources(environmentTemplate(props)).get('AWS::RDS::DBInstance prodDatabaseInstance813CFAB6');
-  expect(db).toEqual(EARLIER_RELEASE_DATABASE);
+  expect(db).toEqual(RUNBOOK_DATABASE);
   expect(db.KmsKeyId).toBeUndefined();
+});
+
+test('without createOnlySettings a new PRODUCTION database is HARDENED (there is no earlier release that created ORIGINAL by default)', () => {
+  const db = statefulResources(environmentTemplate({ ...PROD_PROPS, database: undefined })).get('AWS::RDS::DBInstance prodDatabaseInstance813CFAB6');
+  expect(db).toMatchObject({ MasterUsername: 'scope_admin', Port: '5433', KmsKeyId: { 'Fn::GetAtt': ['prodEncryptionKey052B3331', 'Arn'] } });
 });
 
 test('HARDENED (the example\'s prod): scope_admin, 5433 and the environment key, fixed at creation', () => {
