@@ -31,8 +31,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'pg@^8.16.0',
     '@types/pg',
     '@aws-sdk/client-secrets-manager@^3',
-    // consumer test: the CLI a user runs (pinned: its output is asserted)
-    'aws-cdk@2.1148.1',
+    // consumer test: the CLI a user runs (pinned: its output is asserted) and, for the `cdk init`
+    // run, the newest aws-cdk-lib and constructs on the registry under alias names (pinned exact,
+    // bumped on purpose; test/consumer/ links them into the scratch app as aws-cdk-lib/constructs)
+    'aws-cdk@2.1149.0',
+    'aws-cdk-lib-newest@npm:aws-cdk-lib@2.278.0',
+    'constructs-newest@npm:constructs@10.8.1',
+    // ... and the tools that `cdk init app --language typescript` of that CLI writes: tsx, and
+    // @types/node 24 under an alias name. Not its TypeScript 7: an alias would take over the repo's
+    // `tsc` bin (npm links one `tsc`), so the init app's type check runs with the repo's TypeScript 6.
+    'tsx@4.23.15',
+    'types-node-newest@npm:@types/node@24.19.4',
     // replacement matrix: offline change impact from the CloudFormation resource spec
     '@aws-cdk/cloudformation-diff@2.187.5',
     '@aws-sdk/client-cloudformation@^3',
