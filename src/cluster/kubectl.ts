@@ -9,6 +9,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { NODE_SUBNETS } from './control-plane';
 import { kubectlLayerFor } from './kubernetes-version';
+import { LogGroupSettings, settleLogGroups } from '../private/log-groups';
 import { acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { TLS_PORT } from '../private/ports';
 
@@ -69,4 +70,13 @@ export function acknowledgeKubectlFindings(cluster: eks.Cluster): void {
     + 'is built and tested for; it runs only during deployments.');
   const provider = kubectl.node.children.find((c): c is cr.Provider => c instanceof cr.Provider);
   if (handler) acknowledgeProviderFramework(provider, handler, 'the aws-eks-v2 kubectl handler');
+}
+
+/**
+ * The log groups aws-cdk-lib creates for the kubectl handler and its provider framework (only with
+ * `@aws-cdk/aws-lambda:useCdkManagedLogGroup`, which `cdk init` turns on: retained, 731 days, no key;
+ * KubectlProviderOptions takes no log group) get `settings` instead, found by type at synth time.
+ */
+export function settleKubectlLogGroups(cluster: eks.Cluster, settings: LogGroupSettings): void {
+  if (cluster.kubectlProvider) settleLogGroups(cluster.kubectlProvider, settings);
 }

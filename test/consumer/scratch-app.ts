@@ -96,9 +96,10 @@ export function linkInstall(nodeModules: string, name: string, from: string = RO
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   execFileSync('cp', ['-al', source, dest]);
   const pkg = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8'));
-  for (const [dep, optional] of [...Object.keys(pkg.dependencies ?? {}).map(d => [d, false] as const), ...Object.keys(pkg.optionalDependencies ?? {}).map(d => [d, true] as const)]) {
+  const optional = Object.keys(pkg.optionalDependencies ?? {});
+  for (const dep of [...Object.keys(pkg.dependencies ?? {}), ...optional]) {
     if (fs.existsSync(path.join(dest, 'node_modules', dep))) continue; // bundled or nested
-    if (optional && !findPackage(dep, source)) continue; // another platform's binary
+    if (optional.includes(dep) && !findPackage(dep, source)) continue; // another platform's binary
     linkInstall(nodeModules, dep, source);
   }
   const bins = typeof pkg.bin === 'string' ? { [as]: pkg.bin } : pkg.bin ?? {};
