@@ -98,6 +98,9 @@ project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${CDK_VERSION}`, DependencyType.BUILD);
 
 project.npmignore?.exclude('/integ/', '/example/', '/benchmarks/', '/.ci/');
+// jsii compiles with inline source maps whose `sources` are ../src/*.ts: the package ships src/ so a
+// stack trace (tsx and `node --enable-source-maps` apply the maps) points into files that exist.
+project.npmignore?.include('/src/');
 
 // `npx scope-credentials`: the CLI is bundled with the AWS SDK inlined, so the package needs no
 // runtime dependency for it (src/iam/scope-credentials.ts).
