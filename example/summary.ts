@@ -1,6 +1,7 @@
 /**
  * Prints, per stack of a synthesized cloud assembly: stack name and environment, resource count,
- * Lambda function count, then every output with its value where synthesis already knows it
+ * Lambda function count, the warnings and errors `cdk synth` shows for it (its annotations, in the
+ * CLI's own `[Warning at <path>] <message>` form), then every output with its value where synthesis already knows it
  * (e.g. the frontend URL, the queue prefix, a given table name) and `(known after deploy)` where
  * CloudFormation fills it in. Usage: ts-node example/summary.ts <cdk.out>
  */
@@ -18,6 +19,31 @@ export function knownValue(value: unknown): string | undefined {
   return undefined;
 }
 
+const LEVELS: Record<string, string> = { 'aws:cdk:error': 'Error', 'aws:cdk:warning': 'Warning', 'aws:cdk:info': 'Info' };
+
+/**
+ * The construct metadata of a stack artifact: inline (`metadata`) and, since cloud assembly schema
+ * 3x, in the file `additionalMetadataFile` names.
+ */
+export function stackMetadata(outdir: string, artifact: any): Record<string, any[]> {
+  const file = artifact.additionalMetadataFile ? JSON.parse(fs.readFileSync(path.join(outdir, artifact.additionalMetadataFile), 'utf8')) : {};
+  const merged: Record<string, any[]> = { ...file };
+  for (const [constructPath, entries] of Object.entries<any[]>(artifact.metadata ?? {})) merged[constructPath] = [...merged[constructPath] ?? [], ...entries];
+  return merged;
+}
+
+/** The annotations of a stack artifact as the CLI prints them: `[Warning at /scope-dev/dev/Cluster] <message>`. */
+export function annotations(outdir: string, artifact: any): string[] {
+  const lines: string[] = [];
+  for (const [constructPath, entries] of Object.entries(stackMetadata(outdir, artifact))) {
+    for (const entry of entries) {
+      const level = LEVELS[entry.type];
+      if (level) lines.push(`[${level} at ${constructPath}] ${String(entry.data).replace(/\s+/g, ' ').trim()}`);
+    }
+  }
+  return lines;
+}
+
 /** The summary lines of the assembly in `outdir`. */
 export function summary(outdir: string): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
@@ -28,6 +54,7 @@ export function summary(outdir: string): string[] {
     const resources = Object.values<any>(template.Resources ?? {});
     const lambdas = resources.filter(r => r.Type === 'AWS::Lambda::Function').length;
     lines.push(`${name} (${artifact.environment}): ${resources.length} resources, ${lambdas} Lambda functions`);
+    lines.push(...annotations(outdir, artifact).map(a => `  ${a}`));
     for (const [key, output] of Object.entries<any>(template.Outputs ?? {})) {
       lines.push(`  ${key}: ${knownValue(output.Value) ?? '(known after deploy)'}`);
     }

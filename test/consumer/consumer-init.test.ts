@@ -95,7 +95,7 @@ describe('consumer: `cdk init app --language typescript` of the newest CLI, newe
   });
 
   test('no warning other than the library\'s own documented ones (annotations and CLI output)', () => {
-    expect(foreignWarnings(warningAnnotations(synth.manifest))).toEqual([]);
+    expect(foreignWarnings(warningAnnotations(app, synth.manifest))).toEqual([]);
     const cliWarnings = synth.output.split('\n').filter(line => /warn|W\d{4}|deprecat/i.test(line) && !/\[ack: cdk-scope-environment:/.test(line));
     expect(cliWarnings).toEqual([]);
   });

@@ -116,7 +116,7 @@ describe('consumer: README quick start in a fresh app with the packed library', 
   });
 
   test("no warning other than the library's own documented ones (annotations and CLI output)", () => {
-    expect(foreignWarnings(warningAnnotations(manifest))).toEqual([]);
+    expect(foreignWarnings(warningAnnotations(app, manifest))).toEqual([]);
     const cliWarnings = synth.output.split('\n').filter(line => /warn|W\d{4}|deprecat/i.test(line) && !/\[ack: cdk-scope-environment:/.test(line));
     expect(cliWarnings).toEqual([]);
   });

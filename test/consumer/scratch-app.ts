@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { annotations } from '../../example/summary';
 
 export const ROOT = path.join(__dirname, '..', '..');
 const TARBALL_DIR = path.join(ROOT, 'dist', 'tarball');
@@ -164,17 +165,11 @@ export function brokenPromises(stacks: Record<string, any>, production: (stack: 
   return broken;
 }
 
-/** Every warning annotation of the assembly as `<stack> <message on one line>`. */
-export function warningAnnotations(manifest: any): string[] {
-  const warnings: string[] = [];
-  for (const [stack, artifact] of Object.entries<any>(manifest.artifacts)) {
-    for (const entries of Object.values<any>(artifact.metadata ?? {})) {
-      for (const entry of entries) {
-        if (entry.type === 'aws:cdk:warning') warnings.push(`${stack} ${String(entry.data).replace(/\s+/g, ' ').trim()}`);
-      }
-    }
-  }
-  return warnings;
+/** Every warning annotation of the assembly in `app`/cdk.out as the CLI prints it (`[Warning at <path>] <message>`). */
+export function warningAnnotations(app: string, manifest: any): string[] {
+  const outdir = path.join(app, 'cdk.out');
+  return Object.values<any>(manifest.artifacts).filter(a => a.type === 'aws:cloudformation:stack')
+    .flatMap(artifact => annotations(outdir, artifact)).filter(line => line.startsWith('[Warning at '));
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * `npx projen example` prints a summary per stack (example/summary.ts): output values that are
- * known at synth time, `(known after deploy)` for the rest. The example's environments synthesize
+ * `npx projen example` prints a summary per stack (example/summary.ts): the warnings the CLI shows
+ * (annotations from the stack's metadata file), output values that are known at synth time, `(known after deploy)` for the rest. The example's environments synthesize
  * without any context lookup, so the summary is what the CLI would print for the same app.
  */
 import * as fs from 'fs';
@@ -38,6 +38,14 @@ describe('example summary', () => {
     expect(dev).toContainEqual(expect.stringMatching(/^ {2}\w*DatabaseEndpoint\w*: \(known after deploy\)$/));
     const prod = lines.slice(lines.findIndex(l => l.startsWith('scope-prod')));
     expect(prod).toContainEqual(expect.stringMatching(/^ {2}\w*ControlQueuePrefix\w*: prod_control_$/));
+  });
+
+  test('the warnings `cdk synth` shows for the same app, under their stack (the example has admins: no cluster-no-admin)', () => {
+    const warnings = lines.filter(l => l.startsWith('  [Warning at '));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^ {2}\[Warning at \/scope-prod\/prod\/Dns\] certificate: ACM validates .* \[ack: cdk-scope-environment:dns-certificate-validation\]$/),
+    ]);
+    expect(lines.indexOf(warnings[0])).toBeGreaterThan(lines.findIndex(l => l.startsWith('scope-prod')));
   });
 
   test('knownValue joins plain strings and gives up on references', () => {
