@@ -51,6 +51,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     // Flux CRD schemas for the GitOps objects
     '@kubernetes-models/flux-cd@4.0.0',
+    // Kubernetes OpenAPI schemas of the built-in kinds (test/kubernetes)
+    'kubernetes-models@5.1.0',
     // test/evaluators: an offline IAM policy evaluator (AGPL-3.0: tests only, never in the package;
     // test/evaluators/package-contents.test.ts checks the packed tarball)
     '@cloud-copilot/iam-simulate@0.1.173',

@@ -34,19 +34,33 @@ export const VM_MEMORY_OVERHEAD = 0.075;
 /**
  * Max pods per node, as the max-pods-calculator computes it
  * (awslabs/amazon-eks-ami templates/al2/runtime/max-pods-calculator.sh before commit b228903):
- * without prefix delegation ENIs x (IPv4 per ENI - 1) + 2; with it ENIs x (IPv4 per ENI - 1) x 16 + 2,
- * capped at 110 (250 above 30 vCPUs).
+ * without prefix delegation ENIs x (IPv4 per ENI - 1) + 2; with it ENIs x (IPv4 per ENI - 1) x 16 + 2;
+ * either way at most 110 (250 above 30 vCPUs), the cap managed node groups enforce
+ * ("For instances with less than 30 vCPUs, the cap is 110 ... greater than 30 vCPUs, the cap is 250",
+ * https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html#max-pods-precedence).
  */
 export function maxPodsPerNode(data: InstanceTypeData, prefixDelegation: boolean): number {
-  if (!prefixDelegation) return data.enis * (data.ipv4PerEni - 1) + 2;
   const ceiling = data.vcpus > 30 ? MAX_PODS_CEILING_HIGH_CPU : MAX_PODS_CEILING_LOW_CPU;
-  return Math.min(ceiling, data.enis * (data.ipv4PerEni - 1) * IPS_PER_PREFIX + 2);
+  const pods = data.enis * (data.ipv4PerEni - 1) * (prefixDelegation ? IPS_PER_PREFIX : 1) + 2;
+  return Math.min(ceiling, pods);
 }
 
 /**
- * The nodeadm max-pods expression (CEL, variables default_enis and ips_per_eni) that gives the
- * same value as `maxPodsPerNode` with prefix delegation on, capped at 110 (the cap for < 30 vCPUs;
- * larger types get 110 too, which only lowers their density).
+ * The max pods a managed node group writes into the kubelet configuration of every node of
+ * `instanceTypes`: the smallest value of its types ("If a managed node group consists of multiple
+ * instance types, the smallest value for maximum number of Pods for an instance in the cluster is
+ * applied to all nodes", https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html,
+ * Considerations). Undefined when a type is not in the instance type table.
+ */
+export function nodeGroupMaxPods(instanceTypes: string[], prefixDelegation: boolean): number | undefined {
+  const data = instanceTypes.map(instanceTypeData);
+  if (data.length === 0 || data.some(d => d === undefined)) return undefined;
+  return Math.min(...(data as InstanceTypeData[]).map(d => maxPodsPerNode(d, prefixDelegation)));
+}
+
+/**
+ * The nodeadm max-pods expression (CEL, variables default_enis and ips_per_eni) used only for
+ * instance types the table does not list: the prefix-delegation value per type, capped at 110.
  */
 export const PREFIX_DELEGATION_MAX_PODS_EXPRESSION = (() => {
   const pods = `(default_enis * (ips_per_eni - 1) * ${IPS_PER_PREFIX} + 2)`;
@@ -66,10 +80,10 @@ export interface NodeCapacity {
 }
 
 /** One node of `instanceType`, or undefined when the instance type table does not list it. */
-export function nodeCapacity(instanceType: string, prefixDelegation: boolean): NodeCapacity | undefined {
+export function nodeCapacity(instanceType: string, prefixDelegation: boolean, groupMaxPods?: number): NodeCapacity | undefined {
   const data = instanceTypeData(instanceType);
   if (!data) return undefined;
-  const maxPods = maxPodsPerNode(data, prefixDelegation);
+  const maxPods = groupMaxPods ?? maxPodsPerNode(data, prefixDelegation);
   const capacityMiB = Math.floor(data.memoryMiB * (1 - VM_MEMORY_OVERHEAD));
   const kubeReservedMiB = KUBE_RESERVED_BASE_MIB + KUBE_RESERVED_PER_POD_MIB * maxPods;
   return { instanceType, maxPods, capacityMiB, kubeReservedMiB, allocatableMiB: capacityMiB - kubeReservedMiB - EVICTION_HARD_MIB };
@@ -111,8 +125,8 @@ export function systemPods(options: SystemPodsOptions): SystemPod[] {
       name: 'aws-load-balancer-controller',
       daemonSet: false,
       replicas: options.controllerReplicas,
-      memoryMiB: 64,
-      source: `${ESTIMATE}; the chart sets resources: {} (aws/eks-charts stable/aws-load-balancer-controller/values.yaml)`,
+      memoryMiB: 128,
+      source: 'request 128Mi (src/frontend/controller.ts CONTROLLER_RESOURCES; the chart itself sets resources: {})',
     });
   }
   if (options.helloWorld) {
@@ -145,7 +159,9 @@ export interface ClusterCapacity {
 export function clusterCapacity(
   instanceTypes: string[], nodeCount: number, prefixDelegation: boolean, pods: SystemPod[],
 ): ClusterCapacity | undefined {
-  const nodes = instanceTypes.map(t => nodeCapacity(t, prefixDelegation));
+  // Every node of the group runs with the group's one max pods value (and its memory reservation).
+  const groupMaxPods = nodeGroupMaxPods(instanceTypes, prefixDelegation);
+  const nodes = instanceTypes.map(t => nodeCapacity(t, prefixDelegation, groupMaxPods));
   if (nodes.length === 0 || nodes.some(n => n === undefined)) return undefined;
   const known = nodes as NodeCapacity[];
   const fewestPods = known.reduce((a, b) => (b.maxPods < a.maxPods ? b : a));

@@ -3,7 +3,7 @@
  * the EKS cluster itself. Each function creates its resources in the `scope` it is given (the
  * ScopeCluster), so the construct ids and logical IDs are those of the resources' first release.
  */
-import { CfnResource, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -78,7 +78,17 @@ export function newControlPlane(scope: Construct, { settings, vpc, secretsKey, k
     // No Auto Mode: one managed node group, added by node-group.ts.
     defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
     defaultCapacity: 0,
-    endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+    endpointAccess: endpointAccess(props),
+    // No hidden admin: without this, CloudFormation's default (true) gives the deploying role a
+    // cluster-admin access entry that is not in the template ("Specifies whether or not the cluster
+    // creator IAM principal was set as a cluster admin access entry during cluster creation time. The
+    // default value is true", https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessConfigRequest.html).
+    // The kubectl handler has its own access entry (aws-eks-v2 kubectl provider) and admins come from
+    // adminRoles / adminPrincipalArns. Create-only ("Changing this value after the cluster has been
+    // created will result in the cluster being replaced", aws-eks-v2 ClusterProps): no release of this
+    // library ever left it out, so every cluster has false from its creation on (test/lifecycle checks
+    // that no edit flips it).
+    bootstrapClusterCreatorAdminPermissions: false,
     secretsEncryptionKey: secretsKey,
     clusterLogging: props.clusterLogging ?? DEFAULT_CLUSTER_LOGGING,
     kubectlProviderOptions,
@@ -95,6 +105,42 @@ export function newControlPlane(scope: Construct, { settings, vpc, secretsKey, k
   // so dropping it would replace the cluster: acknowledged, not changed.
   acknowledgeValidation(cluster, { id: 'CloudFormation-Validate::W9009', reason: 'EncryptionConfig.Resources [secrets] is written by aws-eks-v2 and documented by CloudFormation; removing it replaces the cluster.' });
   return cluster;
+}
+
+/**
+ * `endpointAccess`, or public (restricted to `endpointAllowedCidrs` when given) and private: the
+ * private endpoint keeps the nodes' and the kubectl handler's traffic in the VPC
+ * (`EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom`, aws-eks-v2: "By default, the endpoint is exposed
+ * to all addresses. You can optionally limit the CIDR blocks that can access the public endpoint").
+ * EKS: "Communication to the endpoint from addresses outside of the CIDR blocks that you specify is
+ * denied. The default value is 0.0.0.0/0", and IPv4 clusters take no IPv6 blocks
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html, publicAccessCidrs).
+ */
+function endpointAccess(props: ScopeClusterProps): eks.EndpointAccess {
+  const cidrs = props.endpointAllowedCidrs;
+  if (cidrs === undefined) return props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE;
+  if (props.endpointAccess) {
+    throw new PropError('Invalid endpointAllowedCidrs: not together with endpointAccess; give endpointAccess: EndpointAccess.PRIVATE '
+      + 'for no public endpoint, or only endpointAllowedCidrs for a public endpoint limited to them.');
+  }
+  if (cidrs.length === 0) {
+    throw new PropError('Invalid endpointAllowedCidrs []: give at least one IPv4 CIDR block such as 203.0.113.0/24, '
+      + 'or leave it out for a public endpoint open to all.');
+  }
+  for (const cidr of cidrs) {
+    if (Token.isUnresolved(cidr)) continue;
+    if (!isIpv4Cidr(cidr)) throw new PropError(`Invalid endpointAllowedCidrs '${cidr}': must be an IPv4 CIDR block such as 203.0.113.0/24.`);
+    if (cidr.endsWith('/0')) {
+      throw new PropError(`Invalid endpointAllowedCidrs '${cidr}': it allows every address; leave endpointAllowedCidrs out for an endpoint open to all.`);
+    }
+  }
+  return eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...cidrs);
+}
+
+/** An IPv4 CIDR block: four octets 0-255 and a prefix length 0-32. */
+function isIpv4Cidr(cidr: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  return match !== null && match.slice(1, 5).every(o => Number(o) <= 255) && Number(match[5]) <= 32;
 }
 
 /**

@@ -42,7 +42,8 @@ export function addHelloWorld(scope: Construct, cluster: eks.ICluster, frontend:
     manifest: helloWorldManifest(namespace, serviceName, servicePort),
   });
   if (frontend) {
-    // The namespace (when not `default`) comes with the frontend.
+    // The namespace (when not `default`) and its readiness gate label come with the frontend, and
+    // its binding waits for the controller's webhook: the pods get the readiness gate.
     manifest.node.addDependency(frontend);
   } else if (namespace !== 'default') {
     manifest.node.addDependency(new eks.KubernetesManifest(scope, 'HelloWorldNamespace', {
@@ -54,13 +55,52 @@ export function addHelloWorld(scope: Construct, cluster: eks.ICluster, frontend:
   }
 }
 
+/** Unprivileged user and group of the helloWorld container (agnhost's image runs as root unless told otherwise). */
+const NOBODY = 65534;
+
 /**
- * The Deployment `helloworld` (1 replica, 16Mi memory request, 64Mi limit) and the ClusterIP
- * Service `serviceName` on `servicePort` in front of it.
+ * Pod Security Standards "restricted" (https://kubernetes.io/docs/concepts/security/pod-security-standards/):
+ * non-root, no privilege escalation, every capability dropped, the runtime's seccomp profile; plus
+ * a read-only root filesystem and no service account token (the smoke test never calls the API).
+ * A non-root process may bind port 80 through the namespaced sysctl
+ * `net.ipv4.ip_unprivileged_port_start`, one of the "safe" sysctls the Baseline and Restricted
+ * policies allow (same page, "Sysctls"); NET_BIND_SERVICE would not help a non-root process.
+ */
+function helloWorldPodSecurity(): { pod: { [key: string]: unknown }; container: { [key: string]: unknown } } {
+  return {
+    pod: {
+      automountServiceAccountToken: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: NOBODY,
+        runAsGroup: NOBODY,
+        seccompProfile: { type: 'RuntimeDefault' },
+        sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(HELLO_WORLD_PORT) }],
+      },
+    },
+    container: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+  };
+}
+
+/**
+ * The ClusterIP Service `serviceName` on `servicePort` and, behind it, the Deployment `helloworld`
+ * (1 replica, 16Mi memory request, 64Mi limit). The Service comes first: the load balancer
+ * controller injects the pod readiness gate only into pods created while a bound Service selects them.
  */
 function helloWorldManifest(namespace: string, serviceName: string, servicePort: number): Array<{ [key: string]: any }> {
   const labels = { app: 'helloworld' };
+  const security = helloWorldPodSecurity();
   return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: serviceName, namespace, labels },
+      spec: { type: 'ClusterIP', selector: labels, ports: [{ port: servicePort, targetPort: HELLO_WORLD_PORT, protocol: 'TCP' }] },
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -71,24 +111,23 @@ function helloWorldManifest(namespace: string, serviceName: string, servicePort:
         template: {
           metadata: { labels },
           spec: {
+            ...security.pod,
             containers: [{
               name: 'helloworld',
               image: HELLO_WORLD_IMAGE,
               args: ['netexec', `--http-port=${HELLO_WORLD_PORT}`, '--udp-port=-1'],
               ports: [{ containerPort: HELLO_WORLD_PORT }],
+              securityContext: security.container,
+              // A writable /tmp for the server, the root filesystem stays read-only.
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
               readinessProbe: { httpGet: { path: '/', port: HELLO_WORLD_PORT }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: '/', port: HELLO_WORLD_PORT }, initialDelaySeconds: 5, periodSeconds: 10 },
             }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }],
           },
         },
       },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: serviceName, namespace, labels },
-      spec: { type: 'ClusterIP', selector: labels, ports: [{ port: servicePort, targetPort: HELLO_WORLD_PORT, protocol: 'TCP' }] },
     },
   ];
 }

@@ -1,3 +1,4 @@
 export * from './options';
 export * from './scope-cluster';
 export { ClusterSupportType } from './kubernetes-version';
+export { NodeAmiRelease } from './node-ami';

@@ -9,7 +9,7 @@
  *   awslabs/amazon-eks-ami nodeadm/internal/kubelet/instance-info.jsonl (commit 81fec2e, 2026-07-23),
  *   https://github.com/awslabs/amazon-eks-ami/blob/main/nodeadm/internal/kubelet/instance-info.jsonl;
  *   the resulting max pods agree with aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt (commit b521883).
- * - vCPUs, memory, architecture: https://aws.amazon.com/ec2/instance-types/ (T3a, T4g, M6g, M7g, M7i, C6g, C7g).
+ * - vCPUs, memory, architecture: https://aws.amazon.com/ec2/instance-types/ (T3a, T4g, M6g, M7g, M8g, M7i, C6g, C7g, C8g, R6g, R7g).
  * - On-demand price, Linux, us-east-1, USD per hour: https://aws.amazon.com/ec2/pricing/on-demand/,
  *   as of 2026-11-25 (written from the price pages, not fetched live; see benchmarks/prices-us-east-1.json).
  */
@@ -37,6 +37,11 @@ export const INSTANCE_TYPES: { readonly [instanceType: string]: InstanceTypeData
   'c6g.large': { vcpus: 2, memoryMiB: 4096, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.068 },
   'c7g.large': { vcpus: 2, memoryMiB: 4096, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.0725 },
   'm7g.large': { vcpus: 2, memoryMiB: 8192, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.0816 },
+  'm6g.large': { vcpus: 2, memoryMiB: 8192, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.077 },
+  'm8g.medium': { vcpus: 1, memoryMiB: 4096, enis: 2, ipv4PerEni: 4, arch: 'arm64', onDemandHourUsd: 0.04488 },
+  'r6g.medium': { vcpus: 1, memoryMiB: 8192, enis: 2, ipv4PerEni: 4, arch: 'arm64', onDemandHourUsd: 0.0504 },
+  'r7g.medium': { vcpus: 1, memoryMiB: 8192, enis: 2, ipv4PerEni: 4, arch: 'arm64', onDemandHourUsd: 0.0536 },
+  'c8g.large': { vcpus: 2, memoryMiB: 4096, enis: 3, ipv4PerEni: 10, arch: 'arm64', onDemandHourUsd: 0.07976 },
   'm7i.large': { vcpus: 2, memoryMiB: 8192, enis: 3, ipv4PerEni: 10, arch: 'x86_64', onDemandHourUsd: 0.1008 },
 };
 

@@ -2,12 +2,15 @@
  * The one managed node group of ScopeCluster and its launch template: Amazon Linux 2023 nodes
  * with IMDSv2 in the private subnets, following the control plane's Kubernetes version.
  */
-import { CfnResource } from 'aws-cdk-lib';
+import * as crypto from 'crypto';
+import { Annotations, CfnResource, Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { PREFIX_DELEGATION_MAX_PODS_EXPRESSION } from './capacity';
+import { maxPodsPerNode, nodeGroupMaxPods, PREFIX_DELEGATION_MAX_PODS_EXPRESSION } from './capacity';
 import { NODE_SUBNETS } from './control-plane';
+import { instanceTypeData } from './instance-types';
+import { NodeAmiRelease, nodeReleaseVersion } from './node-ami';
 import { ScopeClusterOptions } from './options';
 import { ClusterSettings } from './settings';
 
@@ -25,16 +28,19 @@ export interface NodeGroupProps {
 export function newNodeGroup(scope: Construct, { cluster, vpc, vpcCniAddon, settings, options }: NodeGroupProps): eks.Nodegroup {
   const launchTemplate = nodeLaunchTemplate(scope, settings, options);
   const { nodeCount } = settings;
+  // CapacityType is create-only and EKS's default is ON_DEMAND: stating it would replace every node
+  // group created by an earlier release (which left it out), so only Spot is written.
+  const capacityType = options.capacityType === eks.CapacityType.SPOT ? eks.CapacityType.SPOT : undefined;
+  const amiType = settings.architecture === ec2.InstanceArchitecture.ARM_64
+    ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
+    : eks.NodegroupAmiType.AL2023_X86_64_STANDARD;
   const nodegroup = new eks.Nodegroup(scope, 'Nodes', {
     cluster,
     subnets: NODE_SUBNETS,
     instanceTypes: settings.instanceTypes,
-    // CapacityType is create-only and EKS's default is ON_DEMAND: stating it would replace every node
-    // group created by an earlier release (which left it out), so only Spot is written.
-    capacityType: options.capacityType === eks.CapacityType.SPOT ? eks.CapacityType.SPOT : undefined,
-    amiType: settings.architecture === ec2.InstanceArchitecture.ARM_64
-      ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD
-      : eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+    capacityType,
+    amiType,
+    nodegroupName: prefixDelegationNodegroupName(scope, vpc, settings, [capacityType, amiType]),
     launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
     minSize: nodeCount,
     maxSize: nodeCount,
@@ -49,6 +55,12 @@ export function newNodeGroup(scope: Construct, { cluster, vpc, vpcCniAddon, sett
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-version);
   // the node group depends on the cluster, so CloudFormation upgrades the control plane first.
   cfnNodegroup.addPropertyOverride('Version', settings.version.version);
+  // Without ReleaseVersion the nodes keep their AMI until the Kubernetes version or the launch
+  // template changes: no security patch ever arrives. The release changes in place: a rolling
+  // update, one node at a time ("Update requires: No interruption",
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-releaseversion).
+  cfnNodegroup.addPropertyOverride('ReleaseVersion',
+    nodeReleaseVersion(scope, options.amiRelease ?? NodeAmiRelease.latest(), settings.version.version, settings.architecture));
   // Nodes need egress to join the cluster and pull images: a node group created before the NAT
   // routes fails with NodeCreationFailure. (The cluster itself no longer waits for them.)
   // (On the node group resource only: its IAM role need not wait.)
@@ -73,7 +85,7 @@ function nodeLaunchTemplate(scope: Construct, settings: ClusterSettings, options
       deviceName: '/dev/xvda',
       volume: ec2.BlockDeviceVolume.ebs(settings.nodeDiskSize, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
     }],
-    userData: settings.prefixDelegation ? prefixDelegationUserData() : undefined,
+    userData: maxPodsUserData(scope, settings),
   });
   if (!(options.tagNodes ?? false)) {
     // Tags in the launch template data become a new template version and replace every node
@@ -84,14 +96,38 @@ function nodeLaunchTemplate(scope: Construct, settings: ClusterSettings, options
 }
 
 /**
- * Launch template user data for prefix delegation: a nodeadm NodeConfig whose maxPodsExpression
- * gives 110 pods (the managed node group cap) or fewer, so that kubelet's maxPods AND its
- * kubeReserved memory follow prefix delegation ("If the expression is successfully evaluated,
- * kubeReserved will always be calculated on its result", awslabs/amazon-eks-ami nodeadm/doc/api.md;
- * without it nodeadm uses the secondary-IP count, e.g. 17 on a t4g.medium). Managed node groups
- * merge this MIME part with their own NodeConfig (no AMI ID in the launch template).
+ * Launch template user data that gives every node one max pods value and the memory reservation
+ * that goes with it. Managed node groups write their own kubelet `maxPods` (the smallest value of
+ * the group's instance types, capped at 110 / 250), which wins over nodeadm's `maxPodsExpression`,
+ * while nodeadm computes kubeReserved memory from the expression's result ("Values set for
+ * `maxPods` in the `kubelet` config will take precedence over the result of the
+ * `maxPodsExpression`. `kubeReserved` will be calculated using the result of the expression",
+ * awslabs/amazon-eks-ami nodeadm/doc/examples.md; precedence: "Managed node group enforcement ...
+ * takes precedence over any other maxPods configuration, including maxPodsExpression",
+ * https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html#max-pods-precedence).
+ * So the expression here is the very value the node group writes, computed at synth time from the
+ * instance type table: kubeReserved memory = 11 MiB x it + 255 MiB then matches the pods the node
+ * takes. Written only where nodeadm's own value would differ from the node group's: prefix
+ * delegation on (nodeadm counts secondary IPs) or several types with different values. For a type
+ * the table does not list, prefix delegation falls back to a per-type expression (capped at 110) and
+ * synth warns. Managed node groups merge this MIME part with their own NodeConfig.
  */
-function prefixDelegationUserData(): ec2.UserData {
+function maxPodsUserData(scope: Construct, settings: ClusterSettings): ec2.UserData | undefined {
+  const types = settings.instanceTypes.map(String);
+  const groupMaxPods = nodeGroupMaxPods(types, settings.prefixDelegation);
+  let expression: string | undefined;
+  if (groupMaxPods !== undefined) {
+    const perType = types.map(t => maxPodsPerNode(instanceTypeData(t)!, false));
+    const nodeadmAgrees = !settings.prefixDelegation && perType.every(p => p === groupMaxPods);
+    expression = nodeadmAgrees ? undefined : String(groupMaxPods);
+  } else if (settings.prefixDelegation) {
+    Annotations.of(scope).addWarningV2('cdk-scope-environment:maxPodsUnknown',
+      `instanceTypes [${types.join(', ')}]: an instance type is not in the library's instance type table, so the max pods the managed `
+      + 'node group writes are not known at synth time; nodes get a per-type prefix-delegation expression capped at 110, and on '
+      + 'types with more than 30 vCPUs (node group value 250) their kubeReserved memory is sized for 110 pods.');
+    expression = PREFIX_DELEGATION_MAX_PODS_EXPRESSION;
+  }
+  if (expression === undefined) return undefined;
   const userData = new ec2.MultipartUserData();
   userData.addPart(ec2.MultipartBody.fromRawBody({
     contentType: 'application/node.eks.aws',
@@ -100,9 +136,31 @@ function prefixDelegationUserData(): ec2.UserData {
       'kind: NodeConfig',
       'spec:',
       '  kubelet:',
-      `    maxPodsExpression: "${PREFIX_DELEGATION_MAX_PODS_EXPRESSION}"`,
+      `    maxPodsExpression: "${expression}"`,
       '',
     ].join('\n'),
   }));
   return userData;
+}
+
+/**
+ * With prefix delegation, the node group's name (create-only): switching prefix delegation on or
+ * off then replaces the node group, so CloudFormation creates a new one before it deletes (drains)
+ * the old one, as EKS advises: "When transitioning from assigning IP addresses to assigning IP
+ * prefixes, we recommend that you create new node groups to increase the number of available IP
+ * addresses, rather than doing a rolling replacement of existing nodes. Running Pods on a node
+ * that has both IP addresses and prefixes assigned can lead to inconsistency in the advertised IP
+ * address capacity" (https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html,
+ * Considerations). The name ends in a hash of the node group's other create-only inputs, so that
+ * every other replacement (instance types, capacity type, AMI type, subnets) gets a new name too
+ * (CloudFormation cannot replace a resource under the same custom name). Without prefix
+ * delegation CloudFormation names the group.
+ */
+function prefixDelegationNodegroupName(scope: Construct, vpc: ec2.IVpc, settings: ClusterSettings, createOnly: unknown[]): string | undefined {
+  if (!settings.prefixDelegation) return undefined;
+  const subnets = Stack.of(scope).resolve(vpc.selectSubnets(NODE_SUBNETS).subnetIds);
+  const inputs = JSON.stringify([settings.instanceTypes.map(String), ...createOnly, subnets]);
+  const hash = crypto.createHash('sha256').update(inputs).digest('hex').slice(0, 8);
+  // At most 63 characters (EKS node group names).
+  return `${Names.uniqueResourceName(scope, { maxLength: 44 })}-pd-${hash}`;
 }

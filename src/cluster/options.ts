@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ClusterSupportType } from './kubernetes-version';
+import { NodeAmiRelease } from './node-ami';
 import { FrontendOptions } from '../frontend';
 
 /** How ScopeCluster is built (what ScopeEnvironment passes through as `cluster`). */
@@ -44,6 +45,16 @@ export interface ScopeClusterOptions {
    * @default - EKS's default version at creation, then unchanged
    */
   readonly addonVersions?: { [addonName: string]: string };
+
+  /**
+   * AMI release of the nodes: `NodeAmiRelease.latest()` reads the latest EKS optimized Amazon Linux
+   * 2023 release of `version` from its public SSM parameter on every deploy, so a deploy after an
+   * AMI release (every one to two weeks) rolls each node once, one at a time, drained first;
+   * `NodeAmiRelease.pinned('1.36.0-20261120')` changes the nodes only when you change it (README
+   * "Node AMI updates").
+   * @default NodeAmiRelease.latest()
+   */
+  readonly amiRelease?: NodeAmiRelease;
 
   /**
    * Copy the stack's tags (e.g. `scope:environment`) onto the node instances and their volumes
@@ -86,8 +97,8 @@ export interface ScopeClusterOptions {
    * ENI gets /28 prefixes instead of single IPs, so a node takes up to 110 pods instead of
    * ENIs x (IPs per ENI - 1) + 2 (8 on a t3a.small), and the nodes' max pods and kubelet memory
    * reservation follow it. Changing it on a live cluster reconfigures the add-on first and then
-   * rolls the nodes (new launch template version), as the VPC CNI asks; existing nodes never
-   * switch in place.
+   * replaces the node group (a new one comes up before the old one is drained and deleted), as EKS
+   * advises for this switch; existing nodes never switch in place.
    * @default false
    */
   readonly prefixDelegation?: boolean;
@@ -121,10 +132,20 @@ export interface ScopeClusterOptions {
   readonly adminPrincipalArns?: string[];
 
   /**
-   * Who can reach the Kubernetes API endpoint.
-   * @default EndpointAccess.PUBLIC_AND_PRIVATE
+   * Who can reach the Kubernetes API endpoint. PRIVATE: only from the VPC (the nodes and the
+   * kubectl handler always reach it privately).
+   * @default - EndpointAccess.PUBLIC_AND_PRIVATE, or PUBLIC_AND_PRIVATE.onlyFrom(endpointAllowedCidrs)
    */
   readonly endpointAccess?: eks.EndpointAccess;
+
+  /**
+   * IPv4 CIDR blocks (e.g. your office or VPN egress, `['203.0.113.0/24']`) that may reach the
+   * public API endpoint; everything else reaches it only from inside the VPC (private access stays
+   * on for the nodes and the kubectl handler). Not with `endpointAccess`; no /0 block such as
+   * 0.0.0.0/0 (leave this out for an endpoint open to all). Changed in place.
+   * @default - the public endpoint answers every address (IAM still decides who gets in)
+   */
+  readonly endpointAllowedCidrs?: string[];
 
   /**
    * KMS key that envelope-encrypts Kubernetes secrets.

@@ -72,7 +72,7 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
     this.frontend = this.addFrontend(props.frontend ?? {});
     this.helloWorld = props.helloWorld ?? false;
     if (this.helloWorld) addHelloWorld(this, this.eksCluster, this.frontend, props.frontend ?? {});
-    pinAddonVersions(this, props.addonVersions ?? {});
+    pinAddonVersions(this, this.eksCluster, props.addonVersions ?? {});
     acknowledgeClusterFindings({ scope: this, cluster: this.eksCluster, nodegroup: this.nodegroup, vpc: this.vpc, options: props });
   }
 
@@ -89,11 +89,13 @@ export class ScopeCluster extends Construct implements IServiceAccountRoleProvid
   private addFrontend(options: FrontendOptions): FrontendEndpoint | undefined {
     if (!(options.enabled ?? true)) return undefined;
     const frontend = new FrontendEndpoint(this, 'Frontend', { ...options, cluster: this.eksCluster });
-    // The controller runs on the nodes, but its Helm release needs no CloudFormation edge to
-    // them: `helm --wait` waits for its pods, so it installs while the nodes start. The binding
-    // waits for the nodes so that, on delete, the nodes (and the controller that removes the
-    // binding's finalizer) outlive it.
-    frontend.binding.node.addDependency(this.nodegroup.node.defaultChild as CfnResource);
+    // The controller's Helm release waits for the node group: without this edge it starts as soon
+    // as the control plane exists and a slow (Spot) node launch runs out `helm --wait`, failing the
+    // first deploy. The binding waits for the nodes so that, on delete, the nodes (and the
+    // controller that removes the binding's finalizer) outlive it.
+    const nodes = this.nodegroup.node.defaultChild as CfnResource;
+    frontend.controller.node.addDependency(nodes);
+    frontend.binding.node.addDependency(nodes);
     this.serviceAccountRoles.add(CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT, frontend.controllerRole);
     return frontend;
   }

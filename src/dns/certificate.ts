@@ -3,12 +3,12 @@
  * (internal: not exported from the package).
  */
 import * as path from 'path';
-import { CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration } from 'aws-cdk-lib';
+import { Aws, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ResolvedAlias } from './checks';
-import { acknowledge } from '../private/nag';
+import { ON_CREATE_ROLLBACK } from './validation-cleanup';
 import { warn, WARNINGS } from '../private/warnings';
 
 /** What createCertificate needs. */
@@ -18,8 +18,8 @@ export interface CertificateProps {
   readonly zoneName: string;
   readonly frontendName: string;
   readonly aliases: ResolvedAlias[];
-  /** The zone was created here and is deleted with the stack (RemovalPolicy.DESTROY). */
-  readonly zoneDeletedWithStack: boolean;
+  /** The removal policy of a zone created here; undefined for a zone given with `zone`. */
+  readonly zoneRemovalPolicy?: RemovalPolicy;
 }
 
 /** Creates, in `scope`, the ACM certificate for the frontend name and the alias names. */
@@ -32,8 +32,10 @@ export function createCertificate(scope: Construct, props: CertificateProps): ac
     subjectAlternativeNames: aliases.length ? aliases.map(a => a.name) : undefined,
     validation: acm.CertificateValidation.fromDnsMultiZone(zones),
   });
-  if (props.zoneDeletedWithStack) {
-    removeValidationRecordsOnDelete(scope, zone as route53.PublicHostedZone, certificate, Object.keys(zones).filter(name => zones[name] === zone));
+  const when = cleanupMode(props.zoneRemovalPolicy);
+  if (when !== 'never') {
+    const names = Object.keys(zones).filter(name => zones[name] === zone);
+    removeValidationRecordsOnDelete(scope, { zone: zone as route53.PublicHostedZone, certificate, names, onlyOnCreateRollback: when === 'create-rollback' });
   }
   warn(scope, WARNINGS.dnsCertificateValidation,
     `certificate: ACM validates the certificate for ${frontendName} through DNS records in ${zoneName}; `
@@ -43,14 +45,36 @@ export function createCertificate(scope: Construct, props: CertificateProps): ac
 }
 
 /**
+ * When CloudFormation deletes the zone, and so when its validation records must go first: always
+ * (DESTROY), only on the rollback of the deploy that created it (RETAIN_ON_UPDATE_OR_DELETE is
+ * RetainExceptOnCreate), or never (RETAIN, or a zone of the user's).
+ */
+export function cleanupMode(zoneRemovalPolicy: RemovalPolicy | undefined): 'always' | 'create-rollback' | 'never' {
+  if (zoneRemovalPolicy === RemovalPolicy.DESTROY) return 'always';
+  return zoneRemovalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE ? 'create-rollback' : 'never';
+}
+
+/** What the cleanup works on. */
+interface CleanupTarget {
+  readonly zone: route53.PublicHostedZone;
+  readonly certificate: acm.Certificate;
+  /** The certificate's names validated in `zone`. */
+  readonly names: string[];
+  /** A retained zone: delete the records only while the stack's creation rolls back. */
+  readonly onlyOnCreateRollback: boolean;
+}
+
+/**
  * CloudFormation leaves ACM's validation CNAME records in the zone when it deletes the
  * certificate (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/837),
  * so deleting the zone would fail with HostedZoneNotEmpty. A custom resource between the zone and
- * the certificate deletes those records (and nothing else) after the certificate, on destroy and
- * on the rollback of a failed first deploy. One Lambda function per stack, only for a zone that
- * is deleted with the stack.
+ * the certificate deletes those records (and nothing else) after the certificate, when the zone
+ * goes too: on destroy of a DESTROY zone, and on the rollback of a failed first deploy (a retained
+ * zone: the handler reads the stack status, src/dns/validation-cleanup.ts). One Lambda function
+ * per stack, only for a zone created here.
  */
-function removeValidationRecordsOnDelete(scope: Construct, zone: route53.PublicHostedZone, certificate: acm.Certificate, names: string[]): void {
+function removeValidationRecordsOnDelete(scope: Construct, target: CleanupTarget): void {
+  const { zone, certificate, names } = target;
   const provider = CustomResourceProvider.getOrCreateProvider(scope, 'ScopeAcmValidationCleanup', {
     codeDirectory: path.join(__dirname, '..', '..', 'assets', 'dns', 'validation-cleanup'),
     runtime: CustomResourceProviderRuntime.NODEJS_22_X,
@@ -62,16 +86,18 @@ function removeValidationRecordsOnDelete(scope: Construct, zone: route53.PublicH
     Action: ['route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets'],
     Resource: zone.hostedZoneArn,
   });
+  if (target.onlyOnCreateRollback) {
+    provider.addToRolePolicy({ Effect: 'Allow', Action: ['cloudformation:DescribeStacks'], Resource: Aws.STACK_ID });
+  }
   const cleanup = new CustomResource(scope, 'ValidationRecordCleanup', {
     serviceToken: provider.serviceToken,
     resourceType: 'Custom::ScopeAcmValidationRecordCleanup',
-    properties: { HostedZoneId: zone.hostedZoneId, RecordNames: names },
+    properties: {
+      HostedZoneId: zone.hostedZoneId,
+      RecordNames: names,
+      ...(target.onlyOnCreateRollback ? { DeleteRecords: ON_CREATE_ROLLBACK } : {}),
+    },
   });
   // Created after the zone (it references it) and before the certificate: deleted in between.
   certificate.node.addDependency(cleanup);
-  acknowledge(provider, {
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: 'The validation-record cleanup function of aws-cdk-lib\'s CustomResourceProvider writes its own logs with '
-      + 'AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents); it runs only during deployments.',
-  });
 }

@@ -74,7 +74,7 @@ export class EnvironmentDns extends Construct {
         zoneName: this.zoneName,
         frontendName: this.frontendName,
         aliases,
-        zoneDeletedWithStack: !props.zone && removalPolicy === RemovalPolicy.DESTROY,
+        zoneRemovalPolicy: props.zone ? undefined : removalPolicy,
       });
     }
   }

@@ -14,7 +14,7 @@ export interface EnvironmentKeyProps {
   readonly createByDefault: boolean;
   /** Environment name, in the key's description. */
   readonly envName: string;
-  /** Removal policy of a created key (it follows the environment's data). */
+  /** Removal policy of a created key: the strongest of its users' (keyRemovalPolicy). */
   readonly removalPolicy: RemovalPolicy;
 }
 

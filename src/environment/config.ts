@@ -36,10 +36,13 @@ export function environmentConfigValues(env: Construct & EnvironmentParts): { [k
  * roles; construct id `EnvironmentConfig` in the environment `env`.
  */
 export function addEnvironmentConfig(env: Construct & EnvironmentParts): EnvironmentConfig {
+  const frontend = env.cluster.frontend;
   return new EnvironmentConfig(env, 'EnvironmentConfig', {
     cluster: env.cluster.eksCluster,
     namespace: env.users.namespace,
     values: environmentConfigValues(env),
     serviceAccounts: env.users.serviceAccounts,
+    // One owner per namespace: the frontend's, when its Service runs in the application's namespace.
+    namespaceManifest: frontend?.namespace === env.users.namespace ? frontend.namespaceManifest : undefined,
   });
 }

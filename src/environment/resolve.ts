@@ -4,6 +4,7 @@
  * (test/environment/resolve.test.ts). Every default of ScopeEnvironment lives in the profile table
  * (src/profile/profile.ts) or in the constants of this file; the constructor holds none.
  */
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,6 +13,7 @@ import { ScopeCluster, ScopeClusterProps } from '../cluster';
 import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseProps } from '../database';
 import { EnvironmentDnsProps } from '../dns';
 import { EnvironmentKeyProps } from '../encryption/build-key';
+import { KeyUser, keyRemovalPolicy } from '../encryption/key-removal';
 import { FrontendOptions } from '../frontend';
 import { GitOpsProps } from '../gitops';
 import { ScopeServiceUsersProps } from '../iam';
@@ -54,9 +56,30 @@ export function vpcProps(props: ScopeEnvironmentProps, d: ProfileDefaults): Envi
   return { vpc: props.vpc, availabilityZones: props.availabilityZones, vpcFlowLogs: props.vpcFlowLogs, maxAzs: d.maxAzs, natGateways: d.natGateways };
 }
 
-/** The environment key: the given choice, else a created key when the profile says so. */
+/**
+ * The environment key: the given choice, else a created key when the profile says so. A created
+ * key's removal policy is the strongest of its users' (src/encryption/key-removal.ts).
+ */
 export function keyProps(props: ScopeEnvironmentProps, d: ProfileDefaults, envName: string): EnvironmentKeyProps {
-  return { choice: props.encryptionKey, createByDefault: d.customerManagedKey, envName, removalPolicy: d.storageRemovalPolicy };
+  return { choice: props.encryptionKey, createByDefault: d.customerManagedKey, envName, removalPolicy: keyRemovalPolicy(keyUsers(props, d)) };
+}
+
+/**
+ * The resources under the environment key that can outlive the stack, with their resolved removal
+ * policies (the others are DESTROY: queues, alarm topic, service users' secrets, Container
+ * Insights logs): the reports table and bucket it creates, the flow-log group, and the database
+ * when the key encrypts its storage (HARDENED) or its secrets stay with a retained instance.
+ */
+export function keyUsers(props: ScopeEnvironmentProps, d: ProfileDefaults): KeyUser[] {
+  const users: KeyUser[] = [];
+  const reports = props.reports ?? {};
+  if (!(reports.table && reports.bucket)) users.push({ name: 'reports', removalPolicy: reports.removalPolicy ?? d.storageRemovalPolicy });
+  const flowLogs = flowLogsProps(props, d);
+  if (flowLogs.owned && flowLogs.enabled) users.push({ name: 'flow logs', removalPolicy: flowLogs.removalPolicy });
+  const database = props.database?.removalPolicy ?? d.databaseRemovalPolicy;
+  const secretsKept = database === RemovalPolicy.RETAIN || database === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+  if (isHardenedDatabase(props) || secretsKept) users.push({ name: 'database', removalPolicy: database });
+  return users;
 }
 
 /** Whether the environment has an access-log bucket. */

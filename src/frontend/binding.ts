@@ -1,6 +1,7 @@
 /**
- * The Kubernetes side of the frontend endpoint: the Service's namespace and the TargetGroupBinding
- * that lets the controller fill the target group (internal: not exported from the package).
+ * The Kubernetes side of the frontend endpoint: the Service's namespace (labelled for pod
+ * readiness gates) and the TargetGroupBinding that lets the controller fill the target group
+ * (internal: not exported from the package).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -11,6 +12,19 @@ import { CONTROLLER_NAMESPACE } from '../cluster/pod-identity';
 
 /** Service of the controller's admission webhook (chart default name prefix `aws-load-balancer`). */
 const CONTROLLER_WEBHOOK_SERVICE = 'aws-load-balancer-webhook-service';
+
+/**
+ * The namespace label that makes the controller's pod webhook inject a readiness gate into every
+ * pod it creates afterwards that a Service bound by a TargetGroupBinding (target type ip) selects:
+ * the pod is Ready only once its target is healthy in the target group, so a rollout or a node
+ * drain never leaves the target group with only "initial" or "draining" targets ("this results in
+ * service outage"). AWS Load Balancer Controller docs, docs/deploy/pod_readiness_gate.md
+ * (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/):
+ * the gate is injected only at pod creation, so the label, the Service and the binding must exist
+ * before the pods; the pod webhook's failurePolicy is Ignore on controller versions after v2.11.0,
+ * so pods still start (without the gate) while the controller is down.
+ */
+export const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 
 /** What createTargetGroupBinding needs (defaults already applied). */
 export interface TargetGroupBindingProps {
@@ -39,18 +53,37 @@ export function bindingKey(namespace: string, serviceName: string, targetPort: n
     ? '' : `-${namespace}-${serviceName}-${targetPort}`;
 }
 
+/** The binding and the Service's namespace (`undefined` for `default`, which is only labelled). */
+export interface TargetGroupBinding {
+  readonly binding: eks.KubernetesManifest;
+  readonly namespace?: eks.KubernetesManifest;
+}
+
 /**
- * Creates, in `scope`, the Service's namespace (unless `default`), a wait for the controller's
- * webhook and the TargetGroupBinding of the Service to the target group.
+ * Creates, in `scope`, the Service's namespace with the readiness gate label (or, for `default`,
+ * a patch that adds the label), a wait for the controller's webhook and the TargetGroupBinding of
+ * the Service to the target group. The binding depends on all of them, so whatever depends on the
+ * binding (the helloWorld app, the GitOps sync) starts its pods with the readiness gate.
  */
-export function createTargetGroupBinding(scope: Construct, props: TargetGroupBindingProps): eks.KubernetesManifest {
+export function createTargetGroupBinding(scope: Construct, props: TargetGroupBindingProps): TargetGroupBinding {
   const { cluster, namespace, serviceName, targetPort, chartVersion } = props;
+  const labels = { [READINESS_GATE_LABEL]: 'enabled' };
   const namespaceManifest = namespace === 'default' ? undefined : new eks.KubernetesManifest(scope, 'Namespace', {
     cluster,
-    manifest: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }],
+    // Adding the label is an in-place update of this manifest (kubectl apply), for existing namespaces too.
+    manifest: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } }],
     overwrite: true,
     // The application lives in this namespace: removing the frontend must not delete it.
     removalPolicy: RemovalPolicy.RETAIN,
+  });
+  // `default` exists in every cluster and is not the stack's to own: label it with a patch that
+  // removes the label again when the frontend is removed.
+  const label = namespaceManifest ?? new eks.KubernetesPatch(scope, 'ReadinessGateLabel', {
+    cluster,
+    resourceName: 'namespace/default',
+    applyPatch: { metadata: { labels } },
+    restorePatch: { metadata: { labels: { [READINESS_GATE_LABEL]: null } } },
+    patchType: eks.PatchType.MERGE,
   });
 
   // The binding is validated by the controller's webhook: Helm's --wait returns once the pod is
@@ -82,7 +115,6 @@ export function createTargetGroupBinding(scope: Construct, props: TargetGroupBin
       },
     }],
   });
-  binding.node.addDependency(props.controller, webhookReady);
-  if (namespaceManifest) binding.node.addDependency(namespaceManifest);
-  return binding;
+  binding.node.addDependency(props.controller, webhookReady, label);
+  return { binding, namespace: namespaceManifest };
 }

@@ -14,8 +14,30 @@ import { acknowledgeGrant } from '../private/grant-nag';
 import { dependOnPodIdentity } from '../private/pod-identity-ready';
 import { warn, WARNINGS } from '../private/warnings';
 
-/** Default version of the AWS Load Balancer Controller Helm chart (controller v2.14.0). */
-export const DEFAULT_CONTROLLER_CHART_VERSION: string = '1.14.0';
+/**
+ * Default version of the AWS Load Balancer Controller Helm chart (controller v3.5.0). Since v3 the
+ * chart version equals the controller version (helm/aws-load-balancer-controller/Chart.yaml
+ * `version: 3.5.0`, `appVersion: v3.5.0`, kubernetes-sigs/aws-load-balancer-controller commit
+ * 11eb202 "cut v3.5.0 release", synced to aws/eks-charts in PR #1354, 2026-08). 1.14.0 (v2.14.0)
+ * predates Kubernetes 1.36 and the v2 line is frozen; v3.5.0 is what distributions ship for
+ * Kubernetes 1.36 (sighupio/module-aws PR #108 "feat: support Kubernetes 1.36": "Upgrade AWS Load
+ * Balancer Controller to v3.5.0"; the installation guide's only bound is "v2.5.0+ requires
+ * Kubernetes 1.22+", docs/deploy/installation.md). The chart values used here (clusterName,
+ * region, vpcId, serviceAccount, enableServiceMutatorWebhook, createIngressClassResource,
+ * replicaCount, podDisruptionBudget, topologySpreadConstraints, resources) are all in its values.yaml.
+ */
+export const DEFAULT_CONTROLLER_CHART_VERSION: string = '3.5.0';
+
+/**
+ * Resource requests of the controller's pods (the chart sets `resources: {}`, values.yaml): with
+ * requests a pod is no longer BestEffort, the first to be evicted under memory pressure
+ * (https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/). The memory
+ * limit equals its request so the pod is never killed for taking memory another pod was promised.
+ */
+export const CONTROLLER_RESOURCES = {
+  requests: { cpu: '50m', memory: '128Mi' },
+  limits: { memory: '128Mi' },
+};
 
 /** What createLoadBalancerController needs (defaults already applied). */
 export interface LoadBalancerControllerProps {
@@ -54,7 +76,11 @@ export function createLoadBalancerController(scope: Construct, props: LoadBalanc
     release: 'aws-load-balancer-controller',
     version: chartVersion,
     namespace: CONTROLLER_NAMESPACE,
-    // Wait for the controller (and its webhook) to be ready: the binding is validated by it.
+    // Wait for the controller (and its webhook) to be ready: the binding is validated by it. The
+    // release starts once the node group is ACTIVE (its nodes have joined), so the wait only covers
+    // pulling the image and starting the pods. 10 minutes stay below the kubectl handler Lambda's
+    // 15 (aws-eks-v2 kubectl-provider; HelmChart `timeout`: "Maximum 15 minutes"), so a failed wait
+    // reaches CloudFormation as Helm's own error, not as a Lambda timeout.
     wait: true,
     timeout: Duration.minutes(10),
     values: {
@@ -68,6 +94,7 @@ export function createLoadBalancerController(scope: Construct, props: LoadBalanc
       enableServiceMutatorWebhook: false,
       createIngressClassResource: false,
       replicaCount: props.replicas,
+      resources: CONTROLLER_RESOURCES,
       ...controllerAvailability(props.replicas),
     },
   });
@@ -111,7 +138,7 @@ function createControllerRole(scope: Construct, cluster: eks.Cluster, targetGrou
 }
 
 /**
- * Chart values (aws-load-balancer-controller 1.14.0, aws/eks-charts commit 049a6f7) that keep 2+
+ * Chart values (aws-load-balancer-controller 1.14.0 to 3.5.0) that keep 2+
  * replicas on different nodes and stop a drain from evicting more than one at a time. The chart's
  * default affinity only prefers different nodes; the spread constraint requires it, counting only
  * nodes that are not cordoned (nodeTaintsPolicy Honor), so a rollover with one schedulable node

@@ -22,7 +22,7 @@ import { validateInteger } from '../private/validate';
  * having to clean up first.
  */
 export class FrontendEndpoint extends Construct {
-  /** Default version of the AWS Load Balancer Controller Helm chart (controller v2.14.0). */
+  /** Default version of the AWS Load Balancer Controller Helm chart (controller v3.5.0). */
   public static readonly DEFAULT_CONTROLLER_CHART_VERSION: string = DEFAULT_CONTROLLER_CHART_VERSION;
 
   /** The load balancer; alias a DNS record to it. */
@@ -37,8 +37,13 @@ export class FrontendEndpoint extends Construct {
   public readonly controllerRole: iam.Role;
   /** The Helm release of the AWS Load Balancer Controller. */
   public readonly controller: eks.HelmChart;
-  /** The `TargetGroupBinding` manifest. */
+  /** The `TargetGroupBinding` manifest; it waits for the controller and the namespace's readiness gate label. */
   public readonly binding: eks.KubernetesManifest;
+  /**
+   * The manifest of the Service's namespace (labelled for pod readiness gates), the one owner of
+   * that namespace; `undefined` for `default`, which exists already and is only labelled.
+   */
+  public readonly namespaceManifest?: eks.KubernetesManifest;
   /** Namespace of the bound Service. */
   public readonly namespace: string;
   /** Name of the bound Service. */
@@ -82,7 +87,7 @@ export class FrontendEndpoint extends Construct {
     this.controllerRole = controller.role;
     this.controller = controller.chart;
 
-    this.binding = createTargetGroupBinding(this, {
+    const binding = createTargetGroupBinding(this, {
       cluster,
       controller: this.controller,
       chartVersion,
@@ -93,6 +98,8 @@ export class FrontendEndpoint extends Construct {
       targetPort: this.targetPort,
       bindingKey: key,
     });
+    this.binding = binding.binding;
+    this.namespaceManifest = binding.namespace;
     acknowledgeLoadBalancer(lb, props.accessLogsBucket !== undefined);
   }
 
@@ -102,7 +109,7 @@ export class FrontendEndpoint extends Construct {
     validateInteger('frontend.servicePort', this.servicePort, 1, 65535);
     validateInteger('frontend.targetPort', this.targetPort, 1, 65535);
     validateListenerPorts(this.ports, props.certificate);
-    validateChartVersion('frontend.controllerChartVersion', props.controllerChartVersion, 'aws-load-balancer-controller', '1.14.0');
+    validateChartVersion('frontend.controllerChartVersion', props.controllerChartVersion, 'aws-load-balancer-controller', '3.5.0');
     validateInteger('frontend.controllerReplicas', replicas, 1, 10);
   }
 }

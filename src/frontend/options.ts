@@ -69,7 +69,7 @@ export interface FrontendEndpointOptions {
 
   /**
    * Version of the `aws-load-balancer-controller` Helm chart (https://aws.github.io/eks-charts).
-   * @default '1.14.0' (controller v2.14.0)
+   * @default '3.5.0' (controller v3.5.0)
    */
   readonly controllerChartVersion?: string;
 

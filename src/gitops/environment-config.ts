@@ -32,6 +32,15 @@ export interface EnvironmentConfigProps {
    * @default 'scope-environment'
    */
   readonly configMapName?: string;
+
+  /**
+   * The manifest that already creates `namespace`, e.g. `FrontendEndpoint.namespaceManifest` when
+   * the frontend Service runs in the application's namespace. Every Kubernetes object has one owner
+   * (two `kubectl apply`s of one namespace would undo each other's labels), so EnvironmentConfig
+   * then creates no Namespace of its own and its objects wait for this one.
+   * @default - EnvironmentConfig creates `namespace` (unless it is `default`)
+   */
+  readonly namespaceManifest?: eks.KubernetesManifest;
 }
 
 /**
@@ -77,7 +86,11 @@ export class EnvironmentConfig extends Construct {
       ],
     });
 
-    if (this.namespace !== 'default') {
+    if (props.namespaceManifest) {
+      // An earlier release applied this namespace here too (construct `Namespace`, Retain): removing
+      // that resource leaves the namespace and everything in it in the cluster.
+      this.manifest.node.addDependency(props.namespaceManifest);
+    } else if (this.namespace !== 'default') {
       this.manifest.node.addDependency(new eks.KubernetesManifest(this, 'Namespace', {
         cluster: props.cluster,
         manifest: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } }],

@@ -14,7 +14,8 @@ import { PropError, validateEnvName, validatePattern } from '../private/validate
  * source-controller and kustomize-controller) and syncs one path of one branch of the
  * application's repository into the cluster (a `GitRepository` and a `Kustomization` named after
  * the environment in `flux-system`, with prune, wait and a timeout). Private repositories get
- * their credentials from a Secrets Manager secret through a small CronJob with a Pod Identity role.
+ * their credentials from a Secrets Manager secret through a small CronJob (and a Job at deploy time)
+ * with a Pod Identity role.
  */
 export class GitOps extends Construct {
   /** Default version of the fluxcd-community `flux2` Helm chart: 2.18.3, Flux v2.8.5. */
@@ -55,7 +56,7 @@ export class GitOps extends Construct {
     }
 
     this.flux = createFlux(this, cluster, chartVersion);
-    let credentialsSync: eks.KubernetesManifest | undefined;
+    let credentialsFilled: eks.KubernetesObjectValue | undefined;
     if (props.secret) {
       this.credentialsSecretName = `${this.name}-git-credentials`;
       const sync = createGitCredentialsSync(this, 'CredentialsSync', {
@@ -65,9 +66,9 @@ export class GitOps extends Construct {
         secretName: this.credentialsSecretName,
       });
       this.credentialsRole = sync.role;
-      credentialsSync = sync.manifest;
+      credentialsFilled = sync.filled;
       // flux-system comes with the chart.
-      credentialsSync.node.addDependency(this.flux);
+      sync.manifest.node.addDependency(this.flux);
     }
 
     this.sync = createSync(this, {
@@ -84,7 +85,11 @@ export class GitOps extends Construct {
     // The CRDs and the flux-system namespace come with the chart; on delete, the Kustomization
     // goes first, while kustomize-controller still runs to prune what it applied.
     this.sync.node.addDependency(this.flux);
-    if (credentialsSync) this.sync.node.addDependency(credentialsSync);
+    // Flux's first fetch of a private repository finds the Secret filled (by the deploy-time Job).
+    if (credentialsFilled) this.sync.node.addDependency(credentialsFilled);
+    // The application's pods get the frontend's pod readiness gate only when its namespace label,
+    // Service binding and the controller's webhook exist before they do (src/frontend/binding.ts).
+    if (cluster.frontend) this.sync.node.addDependency(cluster.frontend.binding);
   }
 }
 

@@ -34,8 +34,9 @@ export interface GitOpsOptions {
    * Secrets Manager secret with the credentials of a private repository, as JSON with the keys
    * Flux expects: `{"username": "git", "password": "<token>"}` for `https://` (a personal access
    * or deploy token), `{"identity": "<private key PEM>", "known_hosts": "<host key line>"}` for
-   * `ssh://`. A CronJob in `flux-system` copies it into the Kubernetes Secret
-   * `<envName>-git-credentials` every 5 minutes with its own Pod Identity role; the value never
+   * `ssh://`. A Job in `flux-system` copies it into the Kubernetes Secret
+   * `<envName>-git-credentials` during the deploy (Flux starts once it has), and a CronJob
+   * every 5 minutes after that (a rotated secret arrives within 5 minutes), both with one Pod Identity role; the value never
    * enters a template. A secret encrypted with your own KMS key must be imported with its key
    * (`Secret.fromSecretAttributes(..., { encryptionKey })`) so the role may decrypt it.
    * @default - a public repository, no credentials

@@ -9,8 +9,12 @@ import { Construct } from 'constructs';
  * server access logging and ELB access logs deliver only to buckets with SSE-S3 default
  * encryption (S3 User Guide, "Enabling Amazon S3 server access logging"; ELB User Guide, "Access
  * logs"). Logs expire after a year; incomplete uploads after 7 days.
+ *
+ * Removal: DESTROY empties it first (aws-cdk-lib's autoDeleteObjects) and deletes it. Any policy that
+ * keeps data becomes RETAIN, not RetainExceptOnCreate (see accessLogBucketRemovalPolicy).
  */
-export function createAccessLogBucket(scope: Construct, id: string, removalPolicy: RemovalPolicy): s3.Bucket {
+export function createAccessLogBucket(scope: Construct, id: string, dataRemovalPolicy: RemovalPolicy): s3.Bucket {
+  const removalPolicy = accessLogBucketRemovalPolicy(dataRemovalPolicy);
   // Log delivery is allowed by a bucket policy (the feature flag's recommended value) rather than the
   // LogDeliveryWrite ACL, which needs ACLs on (ObjectWriter); the flag applies to this bucket only.
   const container = new Construct(scope, id);
@@ -37,6 +41,24 @@ export function createAccessLogBucket(scope: Construct, id: string, removalPolic
   });
   sendEventsToEventBridge(bucket);
   return bucket;
+}
+
+/**
+ * The access-log bucket's removal policy for the environment's data policy. The bucket receives
+ * logs while the first deploy runs (S3 server access logs of the reports bucket, load balancer
+ * logs), and CloudFormation can only delete an empty bucket ("For Amazon S3 buckets, you must delete
+ * all objects in the bucket for deletion to succeed", DeletionPolicy attribute,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html).
+ * RetainExceptOnCreate would make CloudFormation delete it when a failed first deploy rolls back,
+ * which fails on those logs (ROLLBACK_FAILED). aws-cdk-lib's autoDeleteObjects cannot be limited to
+ * that rollback (its custom resource empties the bucket on every delete, also `cdk destroy` of a
+ * PRODUCTION stack), and an own emptying step would be one more Lambda function outside the VPC.
+ * So: RETAIN. A failed first deploy leaves the bucket, with the logs of the failed attempt; its name
+ * is generated, so the retry creates a new one and nothing collides (README "What a failed first
+ * deploy and a destroy leave behind"); its objects expire after a year like all logs.
+ */
+export function accessLogBucketRemovalPolicy(dataRemovalPolicy: RemovalPolicy): RemovalPolicy {
+  return dataRemovalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 }
 
 /**

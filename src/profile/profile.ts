@@ -97,11 +97,18 @@ export const PROFILE_DEFAULTS: { readonly [profile: string]: ProfileDefaults } =
     natGateways: 1,
     vpcFlowLogs: false,
     nodeCount: 2,
-    // Graviton Spot nodes with 4 GiB and prefix delegation: 2 nodes take the whole Scope app plus a
+    // Graviton Spot nodes with >= 4 GiB and prefix delegation: 2 nodes take the whole Scope app plus a
     // rolling update (>= 24 free pod slots, >= 3 GiB for apps; `npx projen bench`, capacity.test.ts)
-    // under 200 USD a month. Several 4 GiB arm64 types so that Spot finds capacity; the
-    // capacity model counts the worst of them. On-demand t4g.medium would cross 200 USD.
-    nodeInstanceTypes: ['t4g.medium', 'm6g.medium', 'm7g.medium'].map(t => new ec2.InstanceType(t)),
+    // under 200 USD a month. Twelve arm64 types, because "A good rule of thumb is to be flexible
+    // across at least 10 instance types for each workload" (Amazon EC2 User Guide, Spot best
+    // practices, https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html);
+    // each gives 98 or 110 pods with prefix delegation, so the node group's one max pods value
+    // stays 98 (the smallest; src/cluster/instance-types.ts). The first one prices the cost model.
+    // On-demand t4g.medium would cross 200 USD.
+    nodeInstanceTypes: [
+      't4g.medium', 't4g.large', 'm6g.medium', 'm7g.medium', 'm8g.medium', 'r6g.medium',
+      'r7g.medium', 'c6g.large', 'c7g.large', 'c8g.large', 'm6g.large', 'm7g.large',
+    ].map(t => new ec2.InstanceType(t)),
     nodeCapacityType: eks.CapacityType.SPOT,
     prefixDelegation: true,
     controllerReplicas: 1,

@@ -1,5 +1,5 @@
 import { DEVELOPMENT_MIN_APP_MEMORY_MIB, DEVELOPMENT_MIN_FREE_APP_PODS, profileCapacity } from '../../benchmarks/capacity';
-import { SystemPod, clusterCapacity, maxPodsPerNode, nodeCapacity, systemPods } from '../../src/cluster/capacity';
+import { SystemPod, clusterCapacity, maxPodsPerNode, nodeCapacity, nodeGroupMaxPods, systemPods } from '../../src/cluster/capacity';
 import { INSTANCE_TYPES } from '../../src/cluster/instance-types';
 import { EnvironmentProfile, PROFILE_DEFAULTS } from '../../src/profile';
 
@@ -27,10 +27,25 @@ describe('capacity model', () => {
     expect(clusterCapacity(['t4g.medium', 'r7g.xlarge'], 2, true, [])).toBeUndefined();
   });
 
-  test('several instance types: the worst one counts', () => {
+  test('several instance types: every node runs the group\'s one max pods value (the smallest), memory of the worst type counts', () => {
     const c = clusterCapacity(['t4g.medium', 'm6g.medium'], 2, true, [])!;
     expect(c.node.maxPods).toBe(98);
-    expect(c.allocatablePerNodeMiB).toBe(nodeCapacity('t4g.medium', true)!.allocatableMiB);
+    // t4g.medium with 98 pods reserves 11 MiB x 98 + 255 MiB, not the 110-pod figure.
+    expect(c.allocatablePerNodeMiB).toBe(nodeCapacity('t4g.medium', true, 98)!.allocatableMiB);
+    expect(nodeGroupMaxPods(['t4g.medium', 'm6g.medium'], true)).toBe(98);
+    expect(nodeGroupMaxPods(['t4g.medium', 'r7g.xlarge'], true)).toBeUndefined();
+  });
+
+  test('the managed node group cap applies with and without prefix delegation (110 below 30 vCPUs, 250 above)', () => {
+    expect(maxPodsPerNode({ vcpus: 16, memoryMiB: 65536, enis: 8, ipv4PerEni: 30, arch: 'x86_64', onDemandHourUsd: 1 }, false)).toBe(110);
+    expect(maxPodsPerNode({ vcpus: 48, memoryMiB: 196608, enis: 15, ipv4PerEni: 50, arch: 'x86_64', onDemandHourUsd: 1 }, true)).toBe(250);
+  });
+
+  test('DEVELOPMENT\'s Spot list: at least 10 arm64 types with >= 4 GiB and the same max pods floor (98)', () => {
+    const types = dev.nodeInstanceTypes.map(String);
+    expect(types.length).toBeGreaterThanOrEqual(10);
+    for (const t of types) expect(INSTANCE_TYPES[t].memoryMiB).toBeGreaterThanOrEqual(4096);
+    expect(nodeGroupMaxPods(types, dev.prefixDelegation)).toBe(98);
   });
 
   test('system pods: DaemonSets once per node, Deployments by replicas; the list takes more (e.g. Container Insights)', () => {

@@ -6,7 +6,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ClusterSupportType, ScopeCluster, ScopeClusterProps } from '../../src/cluster';
+import { ClusterSupportType, NodeAmiRelease, ScopeCluster, ScopeClusterProps } from '../../src/cluster';
 import { FrontendOptions } from '../../src/frontend';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -179,11 +179,38 @@ describe('ScopeCluster options', () => {
     expect(userData).toMatch(/^Content-Type: multipart\/mixed; boundary=/);
     expect(userData).toContain('Content-Type: application/node.eks.aws');
     expect(userData).toContain('kind: NodeConfig');
-    const expression = /maxPodsExpression: "(.*)"/.exec(userData)![1];
-    // The expression is the max-pods-calculator rule: ENIs x (IPs - 1) x 16 + 2, at most 110.
-    const evaluate = (enis: number, ips: number) => Function('default_enis', 'ips_per_eni', `return ${expression};`)(enis, ips);
-    expect(evaluate(2, 4)).toBe(98); // t3a.small, m6g.medium
-    expect(evaluate(3, 6)).toBe(110); // t4g.medium
+    // The value the managed node group writes (m7i.large: 3 x 9 x 16 + 2, capped at 110), so that
+    // nodeadm's kubeReserved (11 MiB x it + 255 MiB) matches the pods the node takes.
+    expect(/maxPodsExpression: "(.*)"/.exec(userData)![1]).toBe('110');
+  });
+
+  test('max pods from one source: the smallest value of the listed types, computed at synth time', () => {
+    const userDataOf = (props: ScopeClusterProps) => {
+      const lt = Object.values(build(props).template.findResources('AWS::EC2::LaunchTemplate'))[0] as any;
+      const userData = lt.Properties.LaunchTemplateData.UserData;
+      return userData ? /maxPodsExpression: "(.*)"/.exec(userData['Fn::Base64'])![1] : undefined;
+    };
+    const types = (...t: string[]) => t.map(i => new ec2.InstanceType(i));
+    // t4g.medium 110, m6g.medium 98 with prefix delegation: every node runs 98.
+    expect(userDataOf({ instanceTypes: types('t4g.medium', 'm6g.medium'), prefixDelegation: true })).toBe('98');
+    // Without prefix delegation nodeadm's own ENI count already agrees for one type ...
+    expect(userDataOf({ instanceTypes: types('t4g.medium') })).toBeUndefined();
+    // ... but not for several types with different counts (17 and 8): the node group writes 8.
+    expect(userDataOf({ instanceTypes: types('t4g.medium', 'm6g.medium') })).toBe('8');
+    // A type the table does not list: the per-type expression (capped at 110) and a warning.
+    const unknown = build({ instanceType: new ec2.InstanceType('r7g.xlarge'), prefixDelegation: true });
+    Annotations.fromStack(unknown.stack).hasWarning('/Stack/Scope', Match.stringLikeRegexp('instanceTypes \\[r7g.xlarge\\]: an instance type is not in'));
+  });
+
+  test('prefix delegation names the node group (create-only), so switching it replaces the node group instead of rolling it', () => {
+    const name = (props: ScopeClusterProps) => (Object.values(build(props).template.findResources('AWS::EKS::Nodegroup'))[0] as any).Properties.NodegroupName;
+    expect(name({})).toBeUndefined();
+    const pd = name({ prefixDelegation: true });
+    expect(pd).toMatch(/^[A-Za-z0-9-]+-pd-[0-9a-f]{8}$/);
+    expect(pd.length).toBeLessThanOrEqual(63);
+    expect(name({ prefixDelegation: true })).toBe(pd);
+    // Another create-only change gets another name, so CloudFormation can replace the group.
+    expect(name({ prefixDelegation: true, instanceType: new ec2.InstanceType('m7g.large') })).not.toBe(pd);
   });
 
   test('adminRoles and adminPrincipalArns get cluster-admin access entries; the first role goes into the kubeconfig command', () => {
@@ -263,9 +290,48 @@ describe('ScopeCluster Kubernetes version and upgrades', () => {
     template.hasResourceProperties('AWS::EKS::Cluster', { Version: expected });
     // The node group follows the control plane (aws-eks-v2 leaves Version unset) and comes after it.
     template.hasResource('AWS::EKS::Nodegroup', {
-      Properties: { Version: expected, ClusterName: { Ref: logicalIdOf(template, 'AWS::EKS::Cluster') }, ReleaseVersion: Match.absent() },
+      Properties: { Version: expected, ClusterName: { Ref: logicalIdOf(template, 'AWS::EKS::Cluster') } },
+    });
+    // ... and takes the latest AMI release of that version, read from EKS's public SSM parameter on every deploy.
+    const release = (Object.values(template.findResources('AWS::EKS::Nodegroup'))[0] as any).Properties.ReleaseVersion.Ref;
+    expect(template.toJSON().Parameters[release]).toMatchObject({
+      Type: 'AWS::SSM::Parameter::Value<String>',
+      Default: `/aws/service/eks/optimized-ami/${expected}/amazon-linux-2023/x86_64/standard/recommended/release_version`,
     });
     expect(kubectlLayerDescription(template)).toMatch(layer);
+  });
+
+  test('amiRelease: latest by default (arm64 parameter for Graviton), or one pinned release of the cluster\'s version', () => {
+    const arm = build({ instanceType: new ec2.InstanceType('m7g.large') }).template.toJSON();
+    expect(Object.values(arm.Parameters).map((p: any) => p.Default))
+      .toContain('/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/arm64/standard/recommended/release_version');
+    const pinned = build({ amiRelease: NodeAmiRelease.pinned('1.36.0-20261120') }).template;
+    pinned.hasResourceProperties('AWS::EKS::Nodegroup', { ReleaseVersion: '1.36.0-20261120', Version: '1.36' });
+    expect(JSON.stringify(pinned.toJSON().Parameters ?? {})).not.toContain('optimized-ami');
+    expect(() => build({ amiRelease: NodeAmiRelease.pinned('1.35.2-20261120') }))
+      .toThrow("Invalid amiRelease '1.35.2-20261120': the release must be one of Kubernetes 1.36");
+    expect(() => build({ amiRelease: NodeAmiRelease.pinned('latest') })).toThrow("Invalid amiRelease 'latest': must be an EKS optimized AMI release version");
+  });
+
+  test('no hidden admin: the cluster creator gets no access entry; admins come from the template', () => {
+    build().template.hasResourceProperties('AWS::EKS::Cluster', { AccessConfig: { BootstrapClusterCreatorAdminPermissions: false } });
+  });
+
+  test('endpointAllowedCidrs: public endpoint limited to them, private access kept; PRIVATE stays an option', () => {
+    build({ endpointAllowedCidrs: ['203.0.113.0/24', '198.51.100.7/32'] }).template.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: { EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'] },
+    });
+    build().template.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: { EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: Match.absent() },
+    });
+    build({ endpointAccess: eks.EndpointAccess.PRIVATE }).template.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: { EndpointPublicAccess: false, EndpointPrivateAccess: true },
+    });
+    expect(() => build({ endpointAllowedCidrs: ['203.0.113.0/33'] })).toThrow("Invalid endpointAllowedCidrs '203.0.113.0/33': must be an IPv4 CIDR block");
+    expect(() => build({ endpointAllowedCidrs: ['0.0.0.0/0'] })).toThrow("Invalid endpointAllowedCidrs '0.0.0.0/0': it allows every address");
+    expect(() => build({ endpointAllowedCidrs: [] })).toThrow('Invalid endpointAllowedCidrs []');
+    expect(() => build({ endpointAllowedCidrs: ['203.0.113.0/24'], endpointAccess: eks.EndpointAccess.PRIVATE }))
+      .toThrow('Invalid endpointAllowedCidrs: not together with endpointAccess');
   });
 
   test('upgrade policy: STANDARD by default, EXTENDED when asked', () => {
@@ -397,9 +463,9 @@ describe('ScopeCluster frontend endpoint', () => {
   });
 
   test('a controller chart version other than the default warns that its CRDs must be applied, with the command', () => {
-    const { stack } = build({ frontend: { controllerChartVersion: '1.15.0' } });
+    const { stack } = build({ frontend: { controllerChartVersion: '3.6.0' } });
     Annotations.fromStack(stack).hasWarning('/Stack/Scope/Frontend', Match.stringLikeRegexp(
-      'frontend.controllerChartVersion 1.15.0 is not the default 1.14.0: .*helm show crds eks/aws-load-balancer-controller --version 1.15.0 \\| kubectl apply -f -'));
+      'frontend.controllerChartVersion 3.6.0 is not the default 3.5.0: .*helm show crds eks/aws-load-balancer-controller --version 3.6.0 \\| kubectl apply -f -'));
     Annotations.fromStack(build().stack).hasNoWarning('*', Match.stringLikeRegexp('controllerChartVersion'));
   });
 
@@ -410,9 +476,10 @@ describe('ScopeCluster frontend endpoint', () => {
     expect(chart.Properties).toMatchObject({
       Repository: 'https://aws.github.io/eks-charts',
       Chart: 'aws-load-balancer-controller',
-      Version: '1.14.0',
+      Version: '3.5.0',
       Namespace: 'kube-system',
       Wait: true,
+      Timeout: '600s',
     });
     const values = JSON.parse(flatten(chart.Properties.Values));
     expect(values).toMatchObject({
@@ -431,6 +498,8 @@ describe('ScopeCluster frontend endpoint', () => {
     expect(chart.DependsOn).toEqual(expect.arrayContaining([assocId, roleId, agentId]));
     // Two replicas by default, spread over nodes, at most one evicted at a time.
     expect(values).toMatchObject({
+      // Requests (and a memory limit equal to them): no longer BestEffort, the first pods evicted.
+      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '128Mi' } },
       replicaCount: 2,
       topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' }],
       podDisruptionBudget: { maxUnavailable: 1 },

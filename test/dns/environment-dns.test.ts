@@ -249,8 +249,30 @@ describe('certificate', () => {
     }]);
   });
 
+  test('a retained zone (RetainExceptOnCreate) gets the cleanup too, limited to the rollback of its creation', () => {
+    const s = stack();
+    const { t } = build({ frontend: nlb(s), certificate: true, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }, s);
+    const [zone] = Object.values(t.findResources('AWS::Route53::HostedZone'));
+    expect(zone.DeletionPolicy).toBe('RetainExceptOnCreate');
+    const [[cleanupId, cleanup]] = Object.entries(t.findResources('Custom::ScopeAcmValidationRecordCleanup'));
+    expect(cleanup.Properties).toMatchObject({ HostedZoneId: zoneRef(t), RecordNames: ['frontend.dev.example.com'], DeleteRecords: 'OnCreateRollback' });
+    const [cert] = Object.values(t.findResources('AWS::CertificateManager::Certificate'));
+    expect(cert.DependsOn).toContain(cleanupId);
+    // It reads its own stack's status (DescribeStacks on this stack only) to tell a rollback of the create from a destroy.
+    const [role] = Object.values(t.findResources('AWS::IAM::Role', { Properties: { Policies: Match.anyValue() } }));
+    expect(role.Properties.Policies[0].PolicyDocument.Statement).toContainEqual({ Effect: 'Allow', Action: ['cloudformation:DescribeStacks'], Resource: { Ref: 'AWS::StackId' } });
+  });
+
+  test('a zone deleted with the stack: no DeleteRecords property (records go on every delete), no DescribeStacks', () => {
+    const s = stack();
+    const { t } = build({ frontend: nlb(s), certificate: true, removalPolicy: RemovalPolicy.DESTROY }, s);
+    const [cleanup] = Object.values(t.findResources('Custom::ScopeAcmValidationRecordCleanup'));
+    expect(cleanup.Properties.DeleteRecords).toBeUndefined();
+    expect(JSON.stringify(t.toJSON())).not.toContain('cloudformation:DescribeStacks');
+  });
+
   test.each<[string, { removalPolicy: RemovalPolicy; zone?: string }]>([
-    ['a retained zone', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }],
+    ['a zone retained even on a failed create (RETAIN)', { removalPolicy: RemovalPolicy.RETAIN }],
     ['an existing zone', { removalPolicy: RemovalPolicy.DESTROY, zone: 'imported' }],
   ])('no cleanup (and no Lambda) for %s', (_, extra) => {
     const s = stack();

@@ -2,7 +2,7 @@
  * The ACM validation-record cleanup handler against an in-memory Route 53 zone: on Delete it
  * removes exactly ACM's validation CNAMEs for the given names, so the zone can be deleted.
  */
-import { CleanupEvent, isValidationRecord, onEvent, RecordSet, ZoneApi } from '../../src/dns/validation-cleanup';
+import { CleanupEvent, isRollbackOfCreate, isValidationRecord, onEvent, RecordSet, shouldDeleteRecords, StackApi, ZoneApi } from '../../src/dns/validation-cleanup';
 
 const ZONE = 'Z123';
 const NAMES = ['frontend.dev.example.com', 'www.dev.example.com'];
@@ -80,4 +80,55 @@ test('names match case-insensitively, with or without a trailing dot, and wildca
 test('missing properties fail clearly', async () => {
   const { api } = zone([]);
   await expect(onEvent(event('Delete', { RecordNames: undefined }), api)).rejects.toThrow('Missing custom resource property HostedZoneId or RecordNames.');
+});
+
+describe('a retained zone: records go only when the stack\'s creation rolls back (the zone goes then, and only then)', () => {
+  const STATUSES = [
+    'CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'UPDATE_IN_PROGRESS',
+    'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+  ];
+
+  test('the decision: only ROLLBACK_IN_PROGRESS', () => {
+    expect(STATUSES.filter(isRollbackOfCreate)).toEqual(['ROLLBACK_IN_PROGRESS']);
+  });
+
+  test('a zone deleted with the stack (no DeleteRecords): always, without reading the stack status', async () => {
+    const status = jest.fn(async () => 'DELETE_IN_PROGRESS');
+    await expect(shouldDeleteRecords(undefined, status)).resolves.toBe(true);
+    expect(status).not.toHaveBeenCalled();
+  });
+
+  test.each(STATUSES.map(s => [s, s === 'ROLLBACK_IN_PROGRESS']))('DeleteRecords OnCreateRollback, stack %s: delete records %s', async (status, expected) => {
+    await expect(shouldDeleteRecords('OnCreateRollback', async () => status as string)).resolves.toBe(expected);
+  });
+
+  test('an unknown DeleteRecords value fails (never guesses towards deleting)', () => {
+    expect(() => shouldDeleteRecords('Always', async () => 'ROLLBACK_IN_PROGRESS')).toThrow("Unknown DeleteRecords 'Always'");
+  });
+
+  const stackIn = (status: string): StackApi & { asked: string[] } => {
+    const asked: string[] = [];
+    return { asked, async stackStatus(id) { asked.push(id); return status; } };
+  };
+  const retainedDelete = { ...event('Delete', { DeleteRecords: 'OnCreateRollback' }), StackId: 'arn:aws:cloudformation:eu-west-1:1:stack/scope-prod/x' };
+
+  test('cdk destroy of a retained zone (DELETE_IN_PROGRESS): every record stays, no change call', async () => {
+    const { state, api } = zone([soa, ns, frontendValidation, wwwValidation]);
+    const stack = stackIn('DELETE_IN_PROGRESS');
+    await expect(onEvent(retainedDelete, api, stack)).resolves.toEqual({ PhysicalResourceId: `${ZONE}/acm-validation-records`, Data: { Deleted: '' } });
+    expect(state).toEqual({ records: [soa, ns, frontendValidation, wwwValidation], deleteCalls: 0 });
+    expect(stack.asked).toEqual([retainedDelete.StackId]);
+  });
+
+  test('rollback of the failed first deploy (ROLLBACK_IN_PROGRESS): only the validation CNAMEs go, the zone can be deleted', async () => {
+    const { state, api } = zone([soa, ns, frontendValidation, wwwValidation]);
+    await onEvent(retainedDelete, api, stackIn('ROLLBACK_IN_PROGRESS'));
+    expect(state.records).toEqual([soa, ns]);
+  });
+
+  test('a retained zone\'s Delete without the stack to ask fails instead of deleting', async () => {
+    const { state, api } = zone([soa, ns, frontendValidation]);
+    await expect(onEvent(event('Delete', { DeleteRecords: 'OnCreateRollback' }), api)).rejects.toThrow(/needs the stack/);
+    expect(state.records).toHaveLength(3);
+  });
 });

@@ -5,6 +5,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { FrontendEndpoint, FrontendEndpointOptions } from '../../src/frontend';
+import { logicalId } from '../gitops/manifests';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const CERT_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
@@ -73,7 +74,7 @@ describe('FrontendEndpoint', () => {
   test('controllerChartVersion overrides the pinned chart', () => {
     const { template } = build({ controllerChartVersion: '1.13.4' });
     template().hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Version: '1.13.4' });
-    expect(FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION).toBe('1.14.0');
+    expect(FrontendEndpoint.DEFAULT_CONTROLLER_CHART_VERSION).toBe('3.5.0');
   });
 
   const lbAttributes = (template: Template): Record<string, string> => {
@@ -129,5 +130,36 @@ describe('FrontendEndpoint', () => {
     [{ serviceName: 'front_end' }, "Invalid frontend.serviceName 'front_end'"],
   ])('bad options %p', (options, message) => {
     expect(() => build(options as FrontendEndpointOptions)).toThrow(message);
+  });
+});
+
+describe('pod readiness gates', () => {
+  const LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
+  const dependsOn = (t: any, id: string): string[] => [t.Resources[id].DependsOn ?? []].flat();
+
+  test('the default namespace gets the label with a merge patch that is removed with the frontend, before the binding', () => {
+    const { frontend, template } = build();
+    const t = template().toJSON();
+    const [patchId, patch] = Object.entries<any>(t.Resources).find(([, r]) => r.Type === 'Custom::AWSCDK-EKS-KubernetesPatch')!;
+    expect(patch.Properties.ResourceName).toBe('namespace/default');
+    expect(patch.Properties.PatchType).toBe('merge');
+    expect(JSON.parse(patch.Properties.ApplyPatchJson)).toEqual({ metadata: { labels: { [LABEL]: 'enabled' } } });
+    expect(JSON.parse(patch.Properties.RestorePatchJson)).toEqual({ metadata: { labels: { [LABEL]: null } } });
+    expect(frontend.namespaceManifest).toBeUndefined();
+    expect(dependsOn(t, logicalId(frontend.binding))).toContain(patchId);
+  });
+
+  test('another namespace is created with the label (kept on removal) and owned by the frontend; the binding waits for it', () => {
+    const { frontend, template } = build({ namespace: 'scope' });
+    const t = template().toJSON();
+    const namespaceId = logicalId(frontend.namespaceManifest!);
+    const namespace = t.Resources[namespaceId];
+    expect(JSON.parse(namespace.Properties.Manifest)).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: expect.objectContaining({ name: 'scope', labels: expect.objectContaining({ [LABEL]: 'enabled' }) }) },
+    ]);
+    expect(namespace.DeletionPolicy).toBe('Retain');
+    expect(namespaceId).toMatch(/^FrontendNamespace/); // the logical ID of earlier releases: an in-place update
+    expect(dependsOn(t, logicalId(frontend.binding))).toContain(namespaceId);
+    template().resourceCountIs('Custom::AWSCDK-EKS-KubernetesPatch', 0);
   });
 });

@@ -122,14 +122,20 @@ describe('GitRepository and Kustomization', () => {
     expect(prodKustomization.spec.path).toBe('./deploy/production');
   });
 
-  test('come after the chart (CRDs, namespace) and the credentials sync', () => {
+  test('come after the chart (CRDs, namespace), the filled credentials Secret and the frontend binding (readiness gates)', () => {
     const syncId = logicalId(prod.environment.gitOps!.sync);
     const credentialsId = Object.entries<any>(prod.template.Resources)
       .find(([id, r]) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && id.includes('CredentialsSync'))![0];
+    const filledId = Object.entries<any>(prod.template.Resources)
+      .find(([id, r]) => r.Type === 'Custom::AWSCDK-EKS-KubernetesObjectValue' && id.includes('CredentialsSyncFilled'))![0];
     const chartId = logicalId(prod.environment.gitOps!.flux);
-    expect(dependsOn(prod.template, syncId)).toEqual(expect.arrayContaining([chartId, credentialsId]));
+    const bindingId = logicalId(prod.environment.cluster.frontend!.binding);
+    expect(dependsOn(prod.template, syncId)).toEqual(expect.arrayContaining([chartId, filledId, bindingId]));
+    expect(dependsOn(prod.template, filledId)).toContain(credentialsId);
     expect(dependsOn(prod.template, credentialsId)).toContain(chartId);
-    expect(dependsOn(dev.template, logicalId(dev.environment.gitOps!.sync))).toContain(logicalId(dev.environment.gitOps!.flux));
+    expect(dependsOn(dev.template, logicalId(dev.environment.gitOps!.sync))).toEqual(expect.arrayContaining([
+      logicalId(dev.environment.gitOps!.flux), logicalId(dev.environment.cluster.frontend!.binding),
+    ]));
   });
 
   test('come after the environment ConfigMap, the service accounts and their Pod Identity associations', () => {
@@ -237,12 +243,42 @@ describe('private repository credentials', () => {
     expect(env.SECRET_NAME).toBe('prod-git-credentials');
     expect(read.command.join(' ')).not.toMatch(/set -x|echo "\$value"/);
     for (const c of [...pod.initContainers, ...pod.containers]) {
-      expect(c.image).toMatch(/^(public\.ecr\.aws\/aws-cli\/aws-cli|registry\.k8s\.io\/kubectl):v?\d+\.\d+\.\d+$/);
+      expect(c.image).toMatch(/^(public\.ecr\.aws\/aws-cli\/aws-cli|registry\.k8s\.io\/kubectl):v?\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     }
     expect(pod.volumes.find((v: any) => v.name === 'work').emptyDir.medium).toBe('Memory');
     // kubectl of the cluster's own minor version (kubectl supports one minor version of skew).
-    expect(pod.containers[0].image).toBe(`registry.k8s.io/kubectl:v${prod.environment.cluster.version.version}.0`);
+    expect(pod.containers[0].image).toMatch(new RegExp(`^registry\\.k8s\\.io/kubectl:v${prod.environment.cluster.version.version.replace('.', '\\.')}\\.\\d+@`));
+  });
+
+  test('no automatic token: only the kubectl container mounts the Kubernetes API token, Pod Identity brings its own', () => {
+    const pod = byKind('CronJob').spec.jobTemplate.spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(byKind('ServiceAccount').automountServiceAccountToken).toBe(false);
+    const tokenMounts = (c: any) => (c.volumeMounts ?? []).filter((m: any) => m.mountPath === '/var/run/secrets/kubernetes.io/serviceaccount');
+    expect(pod.initContainers.flatMap(tokenMounts)).toEqual([]);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+    const sources = pod.volumes.find((v: any) => v.name === 'kube-api-access').projected.sources;
+    expect(sources.map((x: any) => Object.keys(x)[0])).toEqual(['serviceAccountToken', 'configMap', 'downwardAPI']);
+  });
+
+  test('a Job from the same pod spec fills the Secret at deploy time, and the deploy waits for it to succeed', () => {
+    const cronJob = byKind('CronJob');
+    const job = byKind('Job');
+    expect(job.spec).toEqual(cronJob.spec.jobTemplate.spec);
+    expect(job.metadata.name).toMatch(/^git-credentials-sync-[0-9a-f]{10}$/);
+    const [filledId, filled] = Object.entries<any>(prod.template.Resources)
+      .find(([id, r]) => r.Type === 'Custom::AWSCDK-EKS-KubernetesObjectValue' && id.includes('CredentialsSyncFilled'))!;
+    expect(filled.Properties).toMatchObject({ ObjectType: 'job', ObjectName: job.metadata.name, ObjectNamespace: 'flux-system', JsonPath: '.status.succeeded' });
+    expect(dependsOn(prod.template, filledId)).toContain(credentials[0]);
+    // A changed pod template (immutable in a Job) is a new Job name; the same template keeps its name.
+    const again = synth({ profile: EnvironmentProfile.PRODUCTION, users: { podIdentity: true } }, 'prod', stack => ({
+      gitOps: { repository: 'ssh://git@github.com/example/scope-app', secret: secretsmanager.Secret.fromSecretNameV2(stack, 'RepoSecret', 'scope/other-key') },
+    }));
+    const otherJob = JSON.parse(render(Object.entries<any>(again.template.Resources)
+      .find(([id, r]) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && id.includes('CredentialsSync'))![1].Properties.Manifest))
+      .find((o: any) => o.kind === 'Job');
+    expect(otherJob.metadata.name).not.toBe(job.metadata.name);
   });
 
   test('its Pod Identity role reads this one secret', () => {

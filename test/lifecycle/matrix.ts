@@ -12,7 +12,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { DEV_ENV, DEV_PROPS, PROD_ENV, PROD_PROPS } from '../../example/environments';
-import { ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
+import { NodeAmiRelease, ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
 import { Change, changed, ChangeSet, classify, formatAddedRemoved, formatResources, STATEFUL_TYPES } from '../../src/delivery/impact';
 
 export type Profile = 'DEVELOPMENT' | 'PRODUCTION';
@@ -89,6 +89,40 @@ export const EDITS: Edit[] = [
     downtime: 'none: the control plane upgrades in place, then the nodes roll one by one (README "Upgrading Kubernetes")',
   },
   {
+    name: 'node AMI pinned (`cluster.amiRelease: NodeAmiRelease.pinned(...)`, default `latest()`)',
+    profiles: BOTH,
+    after: p => withCluster(p, { amiRelease: NodeAmiRelease.pinned('1.36.0-20261120') }),
+    replaced: [],
+    updated: ['AWS::EKS::Nodegroup'],
+    downtime: 'none if the pin is the running release; otherwise the nodes roll one by one, drained first (PodDisruptionBudgets respected)',
+  },
+  {
+    name: 'node AMI release bumped (`cluster.amiRelease` pin changed; with `latest()`: a deploy after an AMI release)',
+    profiles: BOTH,
+    before: p => withCluster(p, { amiRelease: NodeAmiRelease.pinned('1.36.0-20261120') }),
+    after: p => withCluster(p, { amiRelease: NodeAmiRelease.pinned('1.36.1-20261204') }),
+    replaced: [],
+    updated: ['AWS::EKS::Nodegroup'],
+    downtime: 'none for apps with 2+ replicas: the nodes roll one by one, drained first (PodDisruptionBudgets respected); pods move once',
+  },
+  {
+    name: 'public API endpoint limited to CIDRs (`cluster.endpointAllowedCidrs`)',
+    profiles: BOTH,
+    after: p => withCluster(p, { endpointAllowedCidrs: ['203.0.113.0/24'] }),
+    replaced: [],
+    updated: ['AWS::EKS::Cluster'],
+    downtime: 'none for the app; kubectl from other addresses stops working (the nodes and the kubectl handler use the private endpoint)',
+  },
+  {
+    name: 'prefix delegation switched on (`cluster.prefixDelegation`; DEVELOPMENT has it on)',
+    profiles: BOTH,
+    before: p => withCluster(p, { prefixDelegation: false }),
+    after: p => withCluster(p, { prefixDelegation: true }),
+    replaced: ['AWS::EKS::Nodegroup'],
+    updated: ['AWS::EKS::Addon', 'AWS::EC2::LaunchTemplate'],
+    downtime: 'none if there is room: the VPC CNI is reconfigured, then a new node group comes up before the old one is drained and deleted (EKS advises new nodes, not a rolling replacement)',
+  },
+  {
     name: 'a tag added (`tags`)',
     profiles: BOTH,
     after: p => ({ ...p, tags: { ...p.tags, team: 'platform' } }),
@@ -113,7 +147,8 @@ export const EDITS: Edit[] = [
     after: () => ({ ...PROD_PROPS }),
     replaced: [],
     updated: [],
-    added: ['AWS::Route53::HostedZone', 'AWS::Route53::RecordSet', 'AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener'],
+    added: ['AWS::Route53::HostedZone', 'AWS::Route53::RecordSet', 'AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener',
+      'Custom::ScopeAcmValidationRecordCleanup', 'AWS::IAM::Role', 'AWS::Lambda::Function'],
     downtime: 'none; delegate the new zone (name servers output); the deploy waits for ACM validation',
   },
   {
@@ -133,7 +168,9 @@ export const EDITS: Edit[] = [
     after: p => ({ ...p, domain: { ...p.domain!, certificate: true } }),
     replaced: [],
     updated: [],
-    added: ['AWS::CertificateManager::Certificate', 'AWS::ElasticLoadBalancingV2::Listener'],
+    // The validation-record cleanup acts only when the stack's creation rolls back (README "What a failed first deploy ...").
+    added: ['AWS::CertificateManager::Certificate', 'Custom::ScopeAcmValidationRecordCleanup', 'AWS::IAM::Role', 'AWS::Lambda::Function',
+      'AWS::ElasticLoadBalancingV2::Listener'],
     downtime: 'none; the deploy waits until ACM validated the names (the zone must be delegated)',
   },
   {

@@ -62,6 +62,17 @@ test.each(CASES)('%s [%s]: no stateful resource replaced; the expected resources
   expect(problems(edit, runEdit(edit, profile))).toEqual([]);
 });
 
+test('no hidden admin: both profiles create the cluster with BootstrapClusterCreatorAdminPermissions false, and no edit can flip it unseen', () => {
+  for (const profile of ['DEVELOPMENT', 'PRODUCTION'] as Profile[]) {
+    const clusters = Object.values(base(profile).Resources).filter((r: any) => r.Type === 'AWS::EKS::Cluster') as any[];
+    expect(clusters.map(c => c.Properties.AccessConfig.BootstrapClusterCreatorAdminPermissions)).toEqual([false]);
+  }
+  // The property is create-only: an edit that changed it would replace the cluster, a stateful
+  // resource, which the matrix test above refuses for every edit.
+  expect(STATEFUL_TYPES).toContain('AWS::EKS::Cluster');
+  expect(EDITS.every(e => !(e.intended ?? []).some(i => i.startsWith('AWS::EKS::Cluster')))).toBe(true);
+});
+
 test('the check catches a stateful replacement: a table rename would replace the table', () => {
   const rename: Edit = {
     name: 'table renamed',
