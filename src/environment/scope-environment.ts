@@ -9,7 +9,7 @@ import * as resolve from './resolve';
 import { checkEnvironmentProps, claimEnvName } from './validate';
 import { withDnsCertificate, wireEnvironment } from './wiring';
 import { ScopeCluster } from '../cluster';
-import { settleKubectlLogGroups } from '../cluster/kubectl';
+import { stateKubectlLogGroups } from '../cluster/kubectl';
 import { UsersDatabase } from '../database';
 import { EnvironmentDns } from '../dns';
 import { buildEnvironmentKey } from '../encryption/build-key';
@@ -81,7 +81,7 @@ export class ScopeEnvironment extends Construct {
 
     this.cluster = part('cluster', () => new ScopeCluster(this, 'Cluster', resolve.clusterProps(props, d, { vpc: this.vpc, envName, frontend })));
     // Whatever flag the app sets, the kubectl functions' log groups expire, use the key, go with the stack.
-    settleKubectlLogGroups(this.cluster.eksCluster, { retention: d.logRetention, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
+    stateKubectlLogGroups(this.cluster.eksCluster, { retention: d.logRetention, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
     this.database = part('database', () => new UsersDatabase(this, 'Database', resolve.databaseProps(props, d, { vpc: this.vpc, envName, encryptionKey })));
     this.reports = part('reports', () => new ReportStore(this, 'Reports',
       resolve.reportStoreProps(props, d, { envName, encryptionKey, accessLogsBucket: this.accessLogsBucket })));

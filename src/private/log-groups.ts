@@ -7,6 +7,7 @@
  */
 import { Aspects, IAspect, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 
@@ -38,4 +39,28 @@ class SettleLogGroups implements IAspect {
  */
 export function settleLogGroups(scope: IConstruct, settings: LogGroupSettings): void {
   Aspects.of(scope).add(new SettleLogGroups(settings));
+}
+
+/**
+ * Gives `fn` a log group the template states (child `LogGroup`, the id the
+ * `@aws-cdk/aws-lambda:useCdkManagedLogGroup` flag uses), so its logs expire, use the key and go
+ * with the stack whether or not the app sets the flag. With the flag the child exists already,
+ * named `/aws/lambda/<function>` (Lambda's default); without it the group gets a generated name and
+ * the function sends its logs there through `LoggingConfig.LogGroup` ("The name of the Amazon
+ * CloudWatch log group the function sends logs to. By default ... /aws/lambda/<function name>",
+ * Update requires: No interruption:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-loggingconfig.html).
+ * A generated name, not `/aws/lambda/<function>`: an environment deployed before has that group
+ * already (Lambda created it on the first run), and creating it again would fail the update.
+ * The settings themselves come from `settleLogGroups` on a scope that holds `fn`.
+ */
+export function stateFunctionLogGroup(fn: lambda.Function, settings: LogGroupSettings): void {
+  if (fn.node.children.some(child => child instanceof logs.LogGroup)) return;
+  const group = new logs.LogGroup(fn, 'LogGroup', {
+    retention: settings.retention,
+    encryptionKey: settings.encryptionKey,
+    removalPolicy: settings.removalPolicy,
+  });
+  // merged into what the function sets itself (the provider framework: ApplicationLogLevel, LogFormat)
+  (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('LoggingConfig.LogGroup', group.logGroupName);
 }
