@@ -16,6 +16,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // engines.node: what aws-cdk-lib itself declares (the package runs inside an app that loads it);
+  // CI tests Node 20 only (README "Supported and tested versions", test/project/supported-versions).
   minNodeVersion: '20.0.0',
 
   cdkVersion: CDK_VERSION,
