@@ -1,4 +1,4 @@
-import { awscdk, DependencyType, javascript } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile, typescript } from 'projen';
 
 /** Exact pins: newer aws-cdk-lib writes cloud assemblies integ-runner cannot read (README "Choices we made"). */
 const CDK_VERSION = '2.257.0';
@@ -72,6 +72,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // npm is the only publish target (no publishToPypi/Maven/NuGet/Go); the generated GitHub
   // workflows are not used by anything here.
+  // ts-jest transpiles each file on its own (tsconfig.jest.json: isolatedModules) instead of
+  // type-checking every test file's import graph in every worker; the test task type-checks the
+  // whole project once (`typecheck`) before jest runs.
+  tsJestOptions: { transformOptions: { tsconfig: typescript.TsJestTsconfig.fromFile('tsconfig.jest.json') } },
   jestOptions: {
     jestConfig: {
       testTimeout: 120_000,
@@ -147,18 +151,38 @@ project.eslint?.allowDevDeps('src/*/handler/**');
 // The bundle must exist before tests or the example synthesize (they reference assets/).
 const bundle = project.tasks.tryFind('bundle');
 
+// ts-jest's configuration: the dev tsconfig, each file transpiled on its own (types: `typecheck`).
+new JsonFile(project, 'tsconfig.jest.json', {
+  obj: { extends: './tsconfig.dev.json', compilerOptions: { isolatedModules: true } },
+});
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check src, test, integ, example and benchmarks once (jest and integ-runner only transpile)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+
+// npm 11 runs no dependency install script unless package.json allows it, and warns about each one
+// it skipped on every install. Neither is needed: esbuild's postinstall only re-checks the binary of
+// its platform package (installed as an optional dependency), @parcel/watcher (a file watcher of the
+// build tooling) ships prebuilt binaries. Denied explicitly, so `npm ci` prints nothing about them.
+project.package.addField('allowScripts', { 'esbuild': false, '@parcel/watcher': false });
+
 // jsii warns loudly on Node 20; the machines here run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
 
 // ---- integ snapshots: verified offline in every test run --------------------------------------
 const integArgs = '--directory integ --language typescript';
+// integ-runner runs each app with `node -r ts-node/register`: transpile only (the `typecheck` task
+// checks integ/), and one app per core (nine at once on two cores each took over a minute).
+const INTEG_ENV = { TS_NODE_TRANSPILE_ONLY: 'true' };
 const integVerify = project.addTask('integ:verify', {
   description: 'Verify every committed integ snapshot offline (no AWS credentials needed)',
-  exec: `integ-runner ${integArgs}`,
+  env: INTEG_ENV,
+  exec: `integ-runner ${integArgs} --max-workers 2`,
 });
 project.addTask('integ:snapshot', {
   description: 'Write or refresh the integ snapshots (no deploy)',
-  exec: `integ-runner ${integArgs} --dry-run --update-on-failed`,
+  env: INTEG_ENV,
+  exec: `integ-runner ${integArgs} --max-workers 2 --dry-run --update-on-failed`,
   receiveArgs: true,
 });
 project.addTask('integ:deploy', {
@@ -192,6 +216,7 @@ const eslintCheck = project.addTask('eslint:check', {
 });
 project.testTask.reset();
 project.testTask.spawn(tarball); // includes the bundle
+project.testTask.spawn(typecheck);
 // Every test file runs in a fresh worker process (a 1 MB idle limit recycles each worker after its
 // file): a process that had run some synth-heavy files kept spinning after they passed and starved
 // the next file, in band and in a reused worker alike. Jest kills the workers at the end.
