@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { annotations } from '../../example/summary';
+import { Annotation, annotations, formatAnnotation } from '../../example/summary';
 
 export const ROOT = path.join(__dirname, '..', '..');
 const TARBALL_DIR = path.join(ROOT, 'dist', 'tarball');
@@ -165,16 +165,16 @@ export function brokenPromises(stacks: Record<string, any>, production: (stack: 
   return broken;
 }
 
-/** Every warning annotation of the assembly in `app`/cdk.out as the CLI prints it (`[Warning at <path>] <message>`). */
-export function warningAnnotations(app: string, manifest: any): string[] {
+/** Every warning annotation of the stacks of the assembly in `app`/cdk.out. */
+export function warningAnnotations(app: string, manifest: any): Annotation[] {
   const outdir = path.join(app, 'cdk.out');
   return Object.values<any>(manifest.artifacts).filter(a => a.type === 'aws:cloudformation:stack')
-    .flatMap(artifact => annotations(outdir, artifact)).filter(line => line.startsWith('[Warning at '));
+    .flatMap(artifact => annotations(outdir, artifact)).filter(a => a.level === 'WARNING');
 }
 
 /**
  * The library's own warnings (src/private/warnings.ts, each documented in the README): their ids,
- * which the annotation shows as `[ack: <id>]`. Any other warning (a CDK deprecation, a feature
+ * which the annotation carries as `[ack: <id>]`. Any other warning (a CDK deprecation, a feature
  * flag's warning, a CloudFormation validation warning) fails the consumer runs.
  */
 export function libraryWarningIds(): string[] {
@@ -182,8 +182,23 @@ export function libraryWarningIds(): string[] {
   return [...source.matchAll(/'(cdk-scope-environment:[a-z-]+)'/g)].map(m => m[1]);
 }
 
-/** The warnings of `warnings` that are not one of the library's own. */
-export function foreignWarnings(warnings: string[]): string[] {
+/** The warnings of `warnings` that are not one of the library's own, as the CLI prints them. */
+export function foreignWarnings(warnings: Annotation[]): string[] {
   const own = libraryWarningIds();
-  return warnings.filter(w => !own.some(id => w.endsWith(`[ack: ${id}]`)));
+  return warnings.filter(w => !own.includes(w.ack ?? '')).map(w => formatAnnotation(w).join('\n'));
+}
+
+/**
+ * Checks the CLI's output of `cdk synth` against the assembly's warning annotations: every
+ * annotation is printed exactly as example/summary.ts prints it (so `npx projen example` shows what
+ * the CLI shows), and no other line speaks of a warning, a W-rule or a deprecation. Returns the
+ * mismatches (empty when all is well).
+ */
+export function cliWarningMismatches(output: string, warnings: Annotation[]): string[] {
+  // eslint-disable-next-line no-control-regex
+  const lines = output.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map(l => l.trimEnd());
+  const expected = warnings.flatMap(formatAnnotation);
+  const missing = expected.filter(line => !lines.includes(line)).map(line => `not printed by the CLI: ${line}`);
+  const extra = lines.filter(line => !expected.includes(line) && /warn|W\d{4}|deprecat|Acknowledge with/i.test(line)).map(line => `printed by the CLI only: ${line}`);
+  return [...missing, ...extra];
 }
