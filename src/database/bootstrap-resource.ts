@@ -14,6 +14,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { BootstrapFunction } from './bootstrap-function';
 import { CLIENT_CA_BUNDLE_PATH, DatabaseSettings } from './defaults';
+import { PROTECTION_QUERY_INTERVAL, PROTECTION_TOTAL_TIMEOUT } from './deletion-protection';
 import { UsersDatabaseInstance } from './instance';
 import { acknowledgeBootstrapFindings, acknowledgeExportLogGroupPolicy } from './nag';
 import { TLS_PORT } from '../private/ports';
@@ -23,8 +24,10 @@ export interface BootstrapTarget {
   readonly instance: UsersDatabaseInstance;
   /** The instance's security group. */
   readonly securityGroup: ec2.SecurityGroup;
-  /** The generated master secret itself (not its target attachment). */
-  readonly masterSecret: secretsmanager.ISecret;
+  /** The generated master secret itself (not its target attachment); undefined when RDS manages it. */
+  readonly masterSecret?: secretsmanager.ISecret;
+  /** ARN of the master secret RDS manages (`Fn::GetAtt MasterUserSecret.SecretArn`), if it does. */
+  readonly managedSecretArn?: string;
   readonly appSecret: secretsmanager.ISecret;
 }
 
@@ -40,13 +43,23 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
   const { fn, securityGroup, logGroup } = createBootstrapFunction(scope, settings);
   const ingress = admitToInstance(target, fn);
   grantSecretAccess(fn, target, settings.encryptionKey);
+  const masterSecretPolicy = target.managedSecretArn ? managedSecretAccess(scope, fn, target.managedSecretArn) : undefined;
   const exportLogGroup = settings.logExports ? exportLogGroupAccess(scope, fn, target.instance) : undefined;
 
-  // Provider framework, onEvent only: 2 Lambda functions (the handler and the framework).
-  // The framework function runs in the VPC too (AWS Control Tower CT.LAMBDA.PR.3); it calls the
-  // Lambda API and CloudFormation's response URL over HTTPS, which the security group allows.
+  // Provider framework. With the deletion protection step, the handler is the isComplete handler
+  // too (the framework polls it until the step's targets are protected or PROTECTION_TOTAL_TIMEOUT
+  // has passed; bootstrap.lambda.ts); without it, onEvent only.
+  // The framework functions run in the VPC too (AWS Control Tower CT.LAMBDA.PR.3); they call the
+  // Lambda and Step Functions APIs and CloudFormation's response URL over HTTPS, which the security group allows.
   const provider = new cr.Provider(scope, 'BootstrapProvider', {
-    onEventHandler: fn, logGroup, vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups: [securityGroup],
+    onEventHandler: fn,
+    ...(settings.deletionProtection
+      ? { isCompleteHandler: fn, totalTimeout: PROTECTION_TOTAL_TIMEOUT, queryInterval: PROTECTION_QUERY_INTERVAL }
+      : {}),
+    logGroup,
+    vpc: settings.vpc,
+    vpcSubnets: settings.vpcSubnets,
+    securityGroups: [securityGroup],
   });
   acknowledgeBootstrapFindings(fn, provider);
   const resource = new CustomResource(scope, 'Bootstrap', {
@@ -55,7 +68,7 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
     properties: {
       Host: target.instance.dbInstanceEndpointAddress,
       Port: target.instance.dbInstanceEndpointPort,
-      MasterSecretArn: target.instance.secret!.secretArn,
+      MasterSecretArn: target.managedSecretArn ?? target.instance.secret!.secretArn,
       AppSecretArn: target.appSecret.secretArn,
       DatabaseName: settings.databaseName,
       AppUsername: settings.appUsername,
@@ -71,6 +84,7 @@ export function createBootstrap(scope: Construct, settings: DatabaseSettings, ta
   // The security group rules between function and instance are separate resources: create them first.
   resource.node.addDependency(target.securityGroup.node.defaultChild!, ...ingress, securityGroup);
   if (exportLogGroup) resource.node.addDependency(exportLogGroup.policy);
+  if (masterSecretPolicy) resource.node.addDependency(masterSecretPolicy);
   return { fn, provider, resource };
 }
 
@@ -118,22 +132,37 @@ function grantSecretAccess(fn: BootstrapFunction, target: BootstrapTarget, encry
   //   kms:ViaService statement naming the role into the key policy, so the key, the database's
   //   secret and the database waited for the role, which waits for the NAT routes (VPC function).
   //   The key policy trusts the account, so the identity policy suffices.
-  const secrets = [target.masterSecret, target.appSecret];
+  const secrets = [target.masterSecret, target.appSecret].filter((s): s is secretsmanager.ISecret => s !== undefined);
   for (const secret of secrets) {
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [secret.secretArn] });
   }
-  const secretKeys = [...new Set(secrets.map(s => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined))];
+  const viaSecretsManager = { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` } };
+  // The secret RDS manages is under the same key (MasterUserSecret.KmsKeyId: instance.ts).
+  const secretKeys = [...new Set(secrets.map(s => s.encryptionKey).filter((k): k is kms.IKey => k !== undefined)
+    .concat(target.managedSecretArn && encryptionKey ? [encryptionKey] : []))];
   if (secretKeys.length > 0) {
-    iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['kms:Decrypt'],
-      resourceArns: secretKeys.map(k => k.keyArn),
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` } },
-    });
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:Decrypt'], resourceArns: secretKeys.map(k => k.keyArn), conditions: viaSecretsManager });
   }
   iam.Grant.addToPrincipal({ grantee: fn, actions: ['secretsmanager:PutSecretValue'], resourceArns: [target.appSecret.secretArn] });
-  // PutSecretValue on a secret with a customer managed key needs a data key from it (reading is in grantRead).
-  encryptionKey?.grant(fn, 'kms:GenerateDataKey');
+  // PutSecretValue on a secret with a customer managed key needs a data key from it, made by
+  // Secrets Manager on the function's behalf: only through Secrets Manager, as kms:Decrypt.
+  // (In the role's own policy, as kms:Decrypt: the key policy trusts the account.)
+  if (encryptionKey) {
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['kms:GenerateDataKey'], resourceArns: [encryptionKey.keyArn], conditions: viaSecretsManager });
+  }
+}
+
+/**
+ * The policy `BootstrapMasterSecretPolicy`: read the master secret RDS manages, which exists only
+ * once the instance does (its ARN is an attribute of the instance). A policy of its own that only
+ * the custom resource waits for, like the export log group's: in the function's default policy it
+ * would make the function wait for the database.
+ */
+function managedSecretAccess(scope: Construct, fn: BootstrapFunction, secretArn: string): iam.Policy {
+  return new iam.Policy(scope, 'BootstrapMasterSecretPolicy', {
+    roles: [fn.role!],
+    statements: [new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secretArn] })],
+  });
 }
 
 /**

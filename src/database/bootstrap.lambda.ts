@@ -8,8 +8,12 @@
  *   (`handler/secrets.ts`). Delete: nothing; the database and the role outlive the custom resource,
  *   on purpose.
  * - The same function serves `Custom::UsersDatabaseDeletionProtection`, the last step of a deploy,
- *   which sets the instance's deletion protection (Create/Update; Delete leaves it as it is;
- *   `handler/protection.ts`).
+ *   which turns deletion protection on for the instance, the load balancer and the table
+ *   (Create/Update; Delete leaves it as it is; `handler/protection.ts`).
+ * - It is the provider's isComplete handler too (when the provider has the step): every onEvent
+ *   answer carries `IsCompleteRequest`, and the framework passes the onEvent answer's fields on to
+ *   isComplete, which is how the entry point tells the two calls apart. The bootstrap is complete
+ *   at once; the step when every target is protected.
  *
  * The SQL lives in `bootstrap()`, a pure function of its connection parameters, so the tests run
  * it against a real PostgreSQL server; `onEvent()` takes its secret store as a parameter for the
@@ -19,13 +23,19 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { caBundlePath } from './handler/connect';
 import { BootstrapEvent, BootstrapResponse, onEvent } from './handler/events';
 import { cloudWatchLogGroups } from './handler/log-groups';
-import { DELETION_PROTECTION_TYPE, onDeletionProtectionEvent, rdsDeletionProtectionApi } from './handler/protection';
+import {
+  awsDeletionProtectionApi, DELETION_PROTECTION_TYPE, IsCompleteResponse, isDeletionProtectionComplete, onDeletionProtectionEvent,
+} from './handler/protection';
 import { secretsManagerStore } from './handler/secrets';
 
 /** Lambda entry point: secrets come from Secrets Manager, TLS is on and verified. */
-export async function handler(event: BootstrapEvent): Promise<BootstrapResponse> {
-  if (event.ResourceType === DELETION_PROTECTION_TYPE) {
-    return onDeletionProtectionEvent(event, rdsDeletionProtectionApi());
+export async function handler(event: BootstrapEvent & { IsCompleteRequest?: boolean }): Promise<BootstrapResponse | IsCompleteResponse> {
+  const step = event.ResourceType === DELETION_PROTECTION_TYPE;
+  if (event.IsCompleteRequest) {
+    return step ? isDeletionProtectionComplete(event, awsDeletionProtectionApi()) : { IsComplete: true };
   }
-  return onEvent(event, secretsManagerStore(new SecretsManagerClient({})), { ssl: { caFile: caBundlePath() } }, cloudWatchLogGroups());
+  const response = step
+    ? onDeletionProtectionEvent(event)
+    : await onEvent(event, secretsManagerStore(new SecretsManagerClient({})), { ssl: { caFile: caBundlePath() } }, cloudWatchLogGroups());
+  return { ...response, IsCompleteRequest: true } as BootstrapResponse;
 }

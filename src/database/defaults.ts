@@ -14,6 +14,13 @@ import { defaultEnvName, PropError } from '../private/validate';
 /** The PostgreSQL default port (createOnlySettings ORIGINAL). */
 export const POSTGRES_PORT = 5432;
 
+/**
+ * The default for new databases. ORIGINAL is only for importing the database the old runbook made
+ * (README "Existing databases"); there is no earlier release of this package whose stacks relied
+ * on ORIGINAL as the default.
+ */
+export const DEFAULT_CREATE_ONLY_SETTINGS = DatabaseCreateOnlySettings.HARDENED;
+
 /** The create-only defaults of each DatabaseCreateOnlySettings value. */
 export const CREATE_ONLY = {
   [DatabaseCreateOnlySettings.ORIGINAL]: { masterUsername: 'postgres', port: POSTGRES_PORT },
@@ -62,12 +69,17 @@ export interface DatabaseSettings {
   readonly snapshotIdentifier?: string;
   readonly storageEncryptionKey?: kms.IKey;
   readonly encryptionKey?: kms.IKey;
+  /**
+   * RDS manages the master password in Secrets Manager (ManageMasterUserPassword, the secret under
+   * `encryptionKey`): a new HARDENED instance. ORIGINAL and restores keep the generated secret.
+   */
+  readonly rdsManagedMasterPassword: boolean;
   readonly bootstrapSerial?: number;
 }
 
 /** Applies the defaults to validated props; `scope` gives the stack name for the default envName. */
 export function resolveDatabaseSettings(scope: Construct, props: UsersDatabaseProps): DatabaseSettings {
-  const createOnly = CREATE_ONLY[props.createOnlySettings ?? DatabaseCreateOnlySettings.ORIGINAL];
+  const createOnly = CREATE_ONLY[props.createOnlySettings ?? DEFAULT_CREATE_ONLY_SETTINGS];
   const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
   return {
     envName: props.envName ?? defaultEnvName(Stack.of(scope).stackName),
@@ -113,6 +125,8 @@ export function resolveDatabaseSettings(scope: Construct, props: UsersDatabasePr
     snapshotIdentifier: props.snapshotIdentifier,
     storageEncryptionKey: props.storageEncryptionKey,
     encryptionKey: props.encryptionKey,
+    rdsManagedMasterPassword: (props.createOnlySettings ?? DEFAULT_CREATE_ONLY_SETTINGS) === DatabaseCreateOnlySettings.HARDENED
+      && props.snapshotIdentifier === undefined,
     bootstrapSerial: props.bootstrapSerial,
   };
 }

@@ -3,8 +3,10 @@
  * instance and a restored one are computed once (`instanceSourceProps`), as aws-cdk-lib's own
  * aws-rds/lib/instance.ts computes its shared L1 props once for every kind of instance.
  */
+import { SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -51,11 +53,37 @@ export function createInstance(scope: Construct, settings: DatabaseSettings): Cr
     })
     : new rds.DatabaseInstance(scope, 'Instance', {
       ...sourceProps,
-      credentials: rds.Credentials.fromGeneratedSecret(settings.masterUsername, credentialOptions),
+      credentials: settings.rdsManagedMasterPassword
+        // aws-cdk-lib 2.257's DatabaseInstance has no ManageMasterUserPassword (and generates a secret
+        // unless given a password): a placeholder that `manageMasterPassword` removes from the template.
+        ? rds.Credentials.fromPassword(settings.masterUsername, SecretValue.unsafePlainText('managed-by-rds'))
+        : rds.Credentials.fromGeneratedSecret(settings.masterUsername, credentialOptions),
       storageEncrypted: true,
       storageEncryptionKey: settings.storageEncryptionKey,
     });
+  if (settings.rdsManagedMasterPassword) manageMasterPassword(instance, settings.encryptionKey);
   return { instance, securityGroup, sourceProps };
+}
+
+/**
+ * RDS generates the master password into a secret of its own, encrypted with `key` (else the AWS
+ * managed key aws/secretsmanager), and rotates it: "RDS generates the password and stores it in
+ * Secrets Manager"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). CloudFormation:
+ * ManageMasterUserPassword ("Can't manage the master user password with AWS Secrets Manager if
+ * `MasterUserPassword` is specified"), MasterUserSecret.KmsKeyId; the secret's ARN is `Fn::GetAtt MasterUserSecret.SecretArn`
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html).
+ */
+function manageMasterPassword(instance: UsersDatabaseInstance, key: kms.IKey | undefined): void {
+  const cfn = instance.node.defaultChild as rds.CfnDBInstance;
+  cfn.masterUserPassword = undefined;
+  cfn.manageMasterUserPassword = true;
+  if (key) cfn.masterUserSecret = { kmsKeyId: key.keyArn };
+}
+
+/** ARN of the master secret RDS manages for an instance made with `rdsManagedMasterPassword`. */
+export function managedMasterSecretArn(instance: UsersDatabaseInstance): string {
+  return (instance.node.defaultChild as rds.CfnDBInstance).attrMasterUserSecretSecretArn;
 }
 
 /** Settings shared by a new instance and a restored one, so a restore keeps network, parameters and backups. */
@@ -100,7 +128,8 @@ function instanceSourceProps(settings: DatabaseSettings, securityGroup: ec2.ISec
  * enhanced monitoring role (only with monitoringInterval; aws-cdk-lib keeps it in a local variable).
  */
 export interface InstanceParts {
-  readonly masterSecret: secretsmanager.Secret;
+  /** Undefined when RDS manages the master password (its secret is not in the template). */
+  readonly masterSecret?: secretsmanager.Secret;
   readonly subnetGroup: rds.SubnetGroup;
   readonly monitoringRoles: iam.Role[];
 }
@@ -110,7 +139,7 @@ export function instanceParts(instance: UsersDatabaseInstance): InstanceParts {
   const children = instance.node.children;
   const masterSecret = children.find((c): c is secretsmanager.Secret => c instanceof secretsmanager.Secret);
   const subnetGroup = children.find((c): c is rds.SubnetGroup => c instanceof rds.SubnetGroup);
-  if (!masterSecret || !subnetGroup) {
+  if (!subnetGroup || (!masterSecret && instance.secret)) {
     throw new Error(`${instance.node.path}: aws-cdk-lib no longer creates the master secret and subnet group inside the instance.`);
   }
   return { masterSecret, subnetGroup, monitoringRoles: children.filter((c): c is iam.Role => c instanceof iam.Role) };

@@ -14,14 +14,16 @@ import * as rds from 'aws-cdk-lib/aws-rds';
  */
 export enum DatabaseCreateOnlySettings {
   /**
-   * What every release so far created: master user `postgres`, port 5432, storage encrypted with
-   * the AWS managed key aws/rds. Keep this for a database that exists.
+   * What the old runbook created: master user `postgres`, port 5432, storage encrypted with the AWS
+   * managed key aws/rds, a generated master secret. Only for importing (restoring) that database.
    */
   ORIGINAL = 'original',
   /**
-   * For a new database: master user `scope_admin`, port 5433, storage encrypted with
-   * `storageEncryptionKey` (in ScopeEnvironment: the environment key, if there is one). Meets the
-   * AWS Control Tower controls CT.RDS.PR.20, .22 and .30 (no default port or admin name, customer managed key).
+   * The default, for a new database: master user `scope_admin`, port 5433, storage encrypted with
+   * `storageEncryptionKey` (in ScopeEnvironment: the environment key, if there is one), and the
+   * master password managed and rotated by RDS in a secret under `encryptionKey`
+   * (ManageMasterUserPassword). Meets the AWS Control Tower controls CT.RDS.PR.20, .22 and .30
+   * (no default port or admin name, customer managed key).
    */
   HARDENED = 'hardened',
 }
@@ -129,8 +131,9 @@ export interface UsersDatabaseOptions {
 
   /**
    * The defaults of the settings RDS fixes at creation (master user name, port, storage key); see
-   * README "Existing databases". Changing this on an existing database replaces it: keep ORIGINAL there.
-   * @default DatabaseCreateOnlySettings.ORIGINAL
+   * README "Existing databases". Changing this on an existing database replaces it: ORIGINAL only
+   * for the database imported from the old runbook.
+   * @default DatabaseCreateOnlySettings.HARDENED
    */
   readonly createOnlySettings?: DatabaseCreateOnlySettings;
 

@@ -34,6 +34,6 @@ export function createAppSecret(scope: Construct, settings: DatabaseSettings): s
 export function retainWithInstance(removalPolicy: RemovalPolicy, securityGroup: ec2.SecurityGroup,
   parts: InstanceParts, appSecret: secretsmanager.Secret): void {
   for (const resource of [securityGroup, parts.masterSecret, appSecret, parts.subnetGroup]) {
-    resource.applyRemovalPolicy(removalPolicy);
+    resource?.applyRemovalPolicy(removalPolicy);
   }
 }

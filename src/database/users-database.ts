@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { createBootstrap } from './bootstrap-resource';
 import { CLIENT_CA_BUNDLE_PATH, resolveDatabaseSettings } from './defaults';
 import { createDeletionProtectionStep, leaveDeletionProtectionToStep } from './deletion-protection';
-import { createInstance, instanceParts } from './instance';
+import { createInstance, instanceParts, managedMasterSecretArn } from './instance';
 import { acknowledgeInstanceFindings } from './nag';
 import { UsersDatabaseProps } from './options';
 import { createAppSecret, retainWithInstance } from './secrets';
@@ -29,7 +29,10 @@ export class UsersDatabase extends Construct {
 
   /** The RDS instance. */
   public readonly instance: rds.IDatabaseInstance;
-  /** Master credentials (JSON: username, password, host, port, engine, ...). */
+  /**
+   * Master credentials (JSON: username, password; a generated secret also has host, port, engine, ...).
+   * With HARDENED settings (a new instance) the secret RDS manages and rotates (ManageMasterUserPassword).
+   */
   public readonly secret: secretsmanager.ISecret;
   /**
    * Application credentials (JSON: username, password, host, port, dbname, `url`, a
@@ -85,7 +88,10 @@ export class UsersDatabase extends Construct {
     const parts = instanceParts(instance);
     this.instance = instance;
     this.securityGroup = securityGroup;
-    this.secret = instance.secret!;
+    const managedSecretArn = settings.rdsManagedMasterPassword ? managedMasterSecretArn(instance) : undefined;
+    this.secret = instance.secret ?? secretsmanager.Secret.fromSecretAttributes(this, 'MasterUserSecret', {
+      secretCompleteArn: managedSecretArn, encryptionKey: settings.encryptionKey,
+    });
     this.connections = instance.connections;
     this.endpoint = instance.instanceEndpoint;
 
@@ -93,7 +99,7 @@ export class UsersDatabase extends Construct {
     this.appSecret = appSecret;
     if (settings.retained) retainWithInstance(settings.removalPolicy, securityGroup, parts, appSecret);
 
-    const bootstrap = createBootstrap(this, settings, { instance, securityGroup, masterSecret: parts.masterSecret, appSecret });
+    const bootstrap = createBootstrap(this, settings, { instance, securityGroup, masterSecret: parts.masterSecret, managedSecretArn, appSecret });
     this.bootstrapFunction = bootstrap.fn;
     this.bootstrap = bootstrap.resource;
 

@@ -4,7 +4,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CREATE_ONLY, DEFAULT_APP_USERNAME } from './defaults';
+import { CREATE_ONLY, DEFAULT_APP_USERNAME, DEFAULT_CREATE_ONLY_SETTINGS } from './defaults';
 import { databaseNameProblem, roleNameProblem } from './names';
 import { DatabaseCreateOnlySettings, UsersDatabaseProps } from './options';
 import { PropError, validateEnvName, validateInteger, validatePattern } from '../private/validate';
@@ -73,7 +73,7 @@ function validateNames(props: UsersDatabaseProps): void {
  * and a restore from a snapshot takes no storage key.
  */
 function validateCombinations(props: UsersDatabaseProps): void {
-  const createOnly = CREATE_ONLY[props.createOnlySettings ?? DatabaseCreateOnlySettings.ORIGINAL];
+  const createOnly = CREATE_ONLY[props.createOnlySettings ?? DEFAULT_CREATE_ONLY_SETTINGS];
   if (!createOnly) {
     throw new PropError(`Invalid createOnlySettings '${props.createOnlySettings}': must be one of ${Object.values(DatabaseCreateOnlySettings).map(v => `'${v}'`).join(', ')} (DatabaseCreateOnlySettings).`);
   }

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ScopeEnvironmentProps } from './props';
 import { ScopeCluster, ScopeClusterProps } from '../cluster';
 import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseProps } from '../database';
+import { DEFAULT_CREATE_ONLY_SETTINGS } from '../database/defaults';
 import { EnvironmentDnsProps } from '../dns';
 import { EnvironmentKeyProps } from '../encryption/build-key';
 import { KeyUser, keyRemovalPolicy } from '../encryption/key-removal';
@@ -145,12 +146,13 @@ export function clusterProps(props: ScopeEnvironmentProps, d: ProfileDefaults, n
 }
 
 /**
- * True for a new database with the HARDENED create-only settings. The storage key is create-only:
- * the environment key goes to the database's storage only for such a database, never to one created
- * by an earlier release (README "Existing databases").
+ * True for a new database with the HARDENED create-only settings (the default). The storage key is
+ * create-only: the environment key goes to the database's storage only for such a database, never to
+ * one imported from the old runbook (ORIGINAL; README "Existing databases").
  */
 export function isHardenedDatabase(props: ScopeEnvironmentProps): boolean {
-  return props.database?.createOnlySettings === DatabaseCreateOnlySettings.HARDENED && !props.database?.snapshotIdentifier;
+  return (props.database?.createOnlySettings ?? DEFAULT_CREATE_ONLY_SETTINGS) === DatabaseCreateOnlySettings.HARDENED
+    && !props.database?.snapshotIdentifier;
 }
 
 /** What the database gets from its neighbours. */

@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { outputKey } from './outputs';
 import { ScopeEnvironmentProps } from './props';
 import { DNS_CERTIFICATE_PORTS, isHardenedDatabase, keyProps, usesDnsCertificate } from './resolve';
+import { DatabaseCreateOnlySettings } from '../database/options';
 import { checkEnvironmentKey, hasEnvironmentKey } from '../encryption/build-key';
 import { TLS_PORT } from '../private/ports';
 import { PropError } from '../private/validate';
@@ -37,11 +38,14 @@ export function checkDnsCertificate(props: ScopeEnvironmentProps): void {
 }
 
 /**
- * A HARDENED database encrypts its storage with the environment key: refused without one rather
- * than falling back to aws/rds, since turning the key off later would otherwise replace the database.
+ * A database that asks for HARDENED explicitly encrypts its storage with the environment key:
+ * refused without one rather than falling back to aws/rds, since turning the key off later would
+ * otherwise replace the database. The default HARDENED takes aws/rds without an environment key
+ * (DEVELOPMENT's default `EnvironmentKey.awsManaged()`).
  */
 export function checkHardenedDatabaseKey(props: ScopeEnvironmentProps, d: ProfileDefaults, envName: string): void {
-  if (isHardenedDatabase(props) && !hasEnvironmentKey(keyProps(props, d, envName)) && !props.database?.storageEncryptionKey) {
+  const explicit = props.database?.createOnlySettings === DatabaseCreateOnlySettings.HARDENED;
+  if (explicit && isHardenedDatabase(props) && !hasEnvironmentKey(keyProps(props, d, envName)) && !props.database?.storageEncryptionKey) {
     throw new PropError('Invalid database.createOnlySettings: HARDENED encrypts the database storage with the environment key, but encryptionKey is '
       + 'EnvironmentKey.awsManaged() (the DEVELOPMENT default). Use EnvironmentKey.create() or fromKey(), or give database.storageEncryptionKey.');
   }

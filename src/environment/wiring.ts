@@ -5,16 +5,20 @@
  */
 import { Lazy, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct, Dependable } from 'constructs';
 import { addOutputs } from './outputs';
 import { EnvironmentParts } from './parts';
 import { ScopeEnvironmentProps } from './props';
 import { exportOutputsOn, usesDnsCertificate } from './resolve';
 import { UsersDatabase } from '../database';
+import { protectWithStep } from '../database/deletion-protection';
 import { EnvironmentDns } from '../dns';
 import { FrontendOptions } from '../frontend';
+import { leaveLoadBalancerProtectionToStep } from '../frontend/load-balancer';
 import { EnvironmentConfig, GitOps } from '../gitops';
 import { ScopeServiceUsers } from '../iam';
+import { leaveTableProtectionToStep } from '../storage/report-store';
 
 /**
  * With `domain.certificate`, the frontend's TLS listener takes the certificate EnvironmentDns
@@ -40,7 +44,7 @@ export function wireEnvironment(env: Construct & EnvironmentParts, props: ScopeE
   // Nodes and the control plane share the cluster security group: the database admits it alone.
   env.database.allowFrom(env.cluster.eksCluster.clusterSecurityGroup, 'PostgreSQL from the EKS cluster');
   if (env.gitOps) syncAfterEnvironment(env.gitOps, env.users, env.environmentConfig);
-  protectDatabaseLast(env, env.database);
+  protectLast(env);
   tagEnvironment(env, env.envName, props.tags);
   addOutputs(env, env, exportOutputsOn(props));
 }
@@ -55,10 +59,26 @@ export function syncAfterEnvironment(gitOps: GitOps, users: ScopeServiceUsers, e
 }
 
 /**
- * The database's deletion protection step waits for every other part of the environment, so it
- * runs last and a first deploy that fails anywhere can still delete the unprotected instance.
- * The parts are read at synth time, so parts added after this call count too.
+ * The deletion protection step of the database protects the frontend load balancer and the
+ * reports table too (their templates then leave protection out), and waits for every other part
+ * of the environment: it runs last, and a first deploy that fails anywhere can still delete every
+ * resource it created. The parts are read at synth time, so parts added after this call count too.
+ * Without the step (database protection off), the load balancer and the table keep their own setting.
  */
+export function protectLast(env: Construct & EnvironmentParts): void {
+  const step = env.database.deletionProtectionStep;
+  if (!step) return;
+  const nlb = env.cluster.frontend?.loadBalancer;
+  const loadBalancerOn = nlb instanceof elbv2.NetworkLoadBalancer && leaveLoadBalancerProtectionToStep(nlb);
+  const tableOn = leaveTableProtectionToStep(env.reports);
+  protectWithStep(step, {
+    loadBalancerArn: loadBalancerOn ? nlb.loadBalancerArn : undefined,
+    table: tableOn ? { name: env.reports.table.tableName, arn: env.reports.table.tableArn } : undefined,
+  });
+  protectDatabaseLast(env, env.database);
+}
+
+/** The database's deletion protection step waits for every other part of `scope`. */
 export function protectDatabaseLast(scope: Construct, database: UsersDatabase): void {
   const step = database.deletionProtectionStep;
   if (!step) return;

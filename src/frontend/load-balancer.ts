@@ -76,6 +76,23 @@ export function createLoadBalancer(scope: Construct, props: LoadBalancerProps): 
   return { securityGroup, loadBalancer: nlb, targetGroup };
 }
 
+/**
+ * Leaves `deletion_protection.enabled` out of the load balancer's template; returns whether it was
+ * on, i.e. whether the caller's last step must turn it on (ScopeEnvironment's deletion protection
+ * step). A load balancer created with it on cannot be deleted when its first deploy rolls back
+ * (OperationNotPermitted). CloudFormation does not reset an attribute that leaves
+ * LoadBalancerAttributes: "the current state is left as-is"
+ * (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/554), so an existing
+ * load balancer stays protected on the upgrade that drops it.
+ */
+export function leaveLoadBalancerProtectionToStep(nlb: elbv2.NetworkLoadBalancer): boolean {
+  const cfn = nlb.node.defaultChild as elbv2.CfnLoadBalancer;
+  const attributes = Stack.of(nlb).resolve(cfn.loadBalancerAttributes) as Array<{ key?: string; value?: string; Key?: string; Value?: string }> | undefined;
+  const on = (attributes ?? []).some(a => (a.key ?? a.Key) === 'deletion_protection.enabled' && (a.value ?? a.Value) === 'true');
+  if (on) nlb.removeAttribute('deletion_protection.enabled');
+  return on;
+}
+
 /** A listener per port, open to the internet: TLS with `certificate` on 443, plain TCP on every other port. */
 function addListeners(nlb: elbv2.NetworkLoadBalancer, targetGroup: elbv2.NetworkTargetGroup, ports: number[],
   certificate: acm.ICertificate | undefined): void {

@@ -238,6 +238,21 @@ export class ReportStore extends Construct {
 }
 
 /**
+ * Leaves `DeletionProtectionEnabled` out of the table's template (a table the store created);
+ * returns whether it was on, i.e. whether the caller's last step must turn it on (ScopeEnvironment's
+ * deletion protection step): a table created protected cannot be deleted when its first deploy
+ * rolls back. Existing tables: the step's Update in the same deploy turns it on again should the
+ * table's update handler turn it off (src/database/deletion-protection.ts, `protectWithStep`).
+ */
+export function leaveTableProtectionToStep(store: ReportStore): boolean {
+  const cfnTable = store.table.node.defaultChild;
+  if (!(cfnTable instanceof dynamodb.CfnTable)) return false;
+  const on = cfnTable.deletionProtectionEnabled === true;
+  if (on) cfnTable.deletionProtectionEnabled = undefined;
+  return on;
+}
+
+/**
  * Lifecycle of the report bodies (all rules change the bucket in place): incomplete multipart
  * uploads are aborted after 7 days (their parts are billed but invisible), old versions expire
  * after `noncurrentVersionExpiration` when versioned, and reports after `reportExpiration` if given.

@@ -7,7 +7,7 @@ import { Client, ClientConfig } from 'pg';
 import { PostgresServer, SKIP_POSTGRES_TESTS, startPostgres } from './postgres-server';
 import { caBundlePath, LAMBDA_CA_BUNDLE, verifiedTls } from '../../src/database/handler/connect';
 import { BootstrapEvent, onEvent } from '../../src/database/handler/events';
-import { DELETION_PROTECTION_TYPE, DeletionProtectionApi, onDeletionProtectionEvent } from '../../src/database/handler/protection';
+import { DELETION_PROTECTION_TYPE, DeletionProtectionApi, isDeletionProtectionComplete, onDeletionProtectionEvent } from '../../src/database/handler/protection';
 import { connectionUrl, parseSecretJson, SecretStore } from '../../src/database/handler/secrets';
 import { bootstrap, BootstrapParams } from '../../src/database/handler/sql';
 
@@ -423,60 +423,79 @@ describeWithPostgres('bootstrap handler on a real PostgreSQL server', () => {
 });
 
 describe('deletion protection step (Custom::UsersDatabaseDeletionProtection)', () => {
-  /** An RDS instance as far as the step sees it: its protection flag, and N refusals while it is busy. */
-  function instance(busyTimes = 0) {
-    const state = { protection: false, calls: 0, busy: busyTimes };
+  /**
+   * The instance, load balancer and table as far as the step sees them: a protection flag each, and
+   * N "busy" refusals of the instance (its first backup) and the table (another update).
+   */
+  function resources(busy: { db?: number; table?: number } = {}) {
+    const state = { db: false, lb: false, table: false, calls: 0, busyDb: busy.db ?? 0, busyTable: busy.table ?? 0 };
+    const refuse = (name: string, message: string) => Object.assign(new Error(message), { name });
     const api: DeletionProtectionApi = {
-      async setDeletionProtection(id, enabled) {
+      async protectDatabase(id) {
         state.calls += 1;
-        if (id !== 'users-db') throw Object.assign(new Error(`DBInstance ${id} not found.`), { name: 'DBInstanceNotFoundFault' });
-        if (state.busy > 0) {
-          state.busy -= 1;
-          throw Object.assign(new Error('Database instance is not in available state.'), { name: 'InvalidDBInstanceStateFault' });
-        }
-        state.protection = enabled;
+        if (id !== 'users-db') throw refuse('DBInstanceNotFoundFault', `DBInstance ${id} not found.`);
+        if (state.busyDb-- > 0) throw refuse('InvalidDBInstanceStateFault', 'Database instance is not in available state.');
+        return (state.db = true);
+      },
+      async protectLoadBalancer(arn) {
+        state.calls += 1;
+        if (!arn.endsWith('/frontend')) throw refuse('AccessDenied', `not allowed on ${arn}`);
+        return (state.lb = true);
+      },
+      async protectTable() {
+        state.calls += 1;
+        if (state.busyTable-- > 0) throw refuse('ResourceInUseException', 'Table is being updated.');
+        return (state.table = true);
       },
     };
     return { state, api };
   }
-  const step = (type: BootstrapEvent['RequestType'], props: Record<string, unknown>): BootstrapEvent => ({
+  const step = (type: BootstrapEvent['RequestType'], props: Record<string, unknown> = {}): BootstrapEvent => ({
     RequestType: type,
     ResourceType: DELETION_PROTECTION_TYPE,
     PhysicalResourceId: type === 'Create' ? undefined : 'users-db/deletion-protection',
-    ResourceProperties: { ServiceToken: 'arn:aws:lambda:x', DBInstanceIdentifier: 'users-db', ...props },
+    ResourceProperties: { ServiceToken: 'arn:aws:lambda:x', DBInstanceIdentifier: 'users-db', DeletionProtection: 'true', ...props },
+  });
+  const all = { LoadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/frontend', TableName: 'prod_reports' };
+
+  test('onEvent only names the step; isComplete protects every target and reports each to CloudFormation', async () => {
+    const { state, api } = resources();
+    expect(onDeletionProtectionEvent(step('Create', all))).toEqual({ PhysicalResourceId: 'users-db/deletion-protection' });
+    expect(state.calls).toBe(0);
+    await expect(isDeletionProtectionComplete(step('Create', all), api)).resolves.toEqual({
+      IsComplete: true,
+      Data: { DatabaseDeletionProtection: 'true', LoadBalancerDeletionProtection: 'true', TableDeletionProtection: 'true' },
+    });
+    expect([state.db, state.lb, state.table]).toEqual([true, true, true]);
   });
 
-  test('Create turns protection on (CloudFormation passes the boolean as the string "true")', async () => {
-    const { state, api } = instance();
-    await expect(onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), api))
-      .resolves.toEqual({ PhysicalResourceId: 'users-db/deletion-protection', Data: { DeletionProtection: 'true' } });
-    expect(state.protection).toBe(true);
+  test('the database alone when no load balancer or table is named (a standalone UsersDatabase)', async () => {
+    const { state, api } = resources();
+    await expect(isDeletionProtectionComplete(step('Update'), api)).resolves.toEqual({ IsComplete: true, Data: { DatabaseDeletionProtection: 'true' } });
+    expect([state.db, state.lb, state.table, state.calls]).toEqual([true, false, false, 1]);
   });
 
-  test('Update with false turns it off; Delete leaves it as it is', async () => {
-    const { state, api } = instance();
-    await onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), api);
-    await onDeletionProtectionEvent(step('Delete', { DeletionProtection: 'true' }), api);
-    expect([state.protection, state.calls]).toEqual([true, 1]);
-    await onDeletionProtectionEvent(step('Update', { DeletionProtection: 'false' }), api);
-    expect(state.protection).toBe(false);
+  test('not complete (and no Data) while the instance or the table is busy; complete once they are not', async () => {
+    const { state, api } = resources({ db: 1, table: 2 });
+    await expect(isDeletionProtectionComplete(step('Create', all), api)).resolves.toEqual({ IsComplete: false });
+    await expect(isDeletionProtectionComplete(step('Create', all), api)).resolves.toEqual({ IsComplete: false });
+    await expect(isDeletionProtectionComplete(step('Create', all), api)).resolves.toMatchObject({ IsComplete: true });
+    expect([state.db, state.lb, state.table]).toEqual([true, true, true]);
   });
 
-  test('waits while the instance is busy (e.g. its first backup), then succeeds', async () => {
-    const { state, api } = instance(2);
-    await onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), api, { delayMillis: 1 });
-    expect([state.protection, state.calls]).toEqual([true, 3]);
+  test('Delete does nothing: protection stays', async () => {
+    const { state, api } = resources();
+    expect(onDeletionProtectionEvent(step('Delete', all))).toEqual({ PhysicalResourceId: 'users-db/deletion-protection' });
+    await expect(isDeletionProtectionComplete(step('Delete', all), api)).resolves.toEqual({ IsComplete: true });
+    expect(state.calls).toBe(0);
   });
 
-  test('gives up after the attempts, and fails at once on other errors, naming the instance', async () => {
-    const busy = instance(10);
-    await expect(onDeletionProtectionEvent(step('Create', { DeletionProtection: 'true' }), busy.api, { attempts: 3, delayMillis: 1 }))
-      .rejects.toThrow('Cannot set deletion protection of DB instance users-db to true: Database instance is not in available state.');
-    expect(busy.state.calls).toBe(3);
-    const missing = instance();
-    await expect(onDeletionProtectionEvent(step('Create', { DBInstanceIdentifier: 'other', DeletionProtection: 'true' }), missing.api))
-      .rejects.toThrow('Cannot set deletion protection of DB instance other to true: DBInstance other not found.');
-    expect(missing.state.calls).toBe(1);
+  test('any other refusal fails the step at once, naming the resource', async () => {
+    const { api } = resources();
+    await expect(isDeletionProtectionComplete(step('Create', { DBInstanceIdentifier: 'other' }), api))
+      .rejects.toThrow('Cannot turn on deletion protection of DB instance other: DBInstance other not found.');
+    await expect(isDeletionProtectionComplete(step('Create', { LoadBalancerArn: 'arn:x/other' }), api))
+      .rejects.toThrow('Cannot turn on deletion protection of load balancer arn:x/other: not allowed on arn:x/other');
   });
 });
 

@@ -8,10 +8,15 @@ import { DatabaseCreateOnlySettings, UsersDatabase, UsersDatabaseProps } from '.
 
 interface Built { stack: Stack; vpc: ec2.Vpc; db: UsersDatabase; template: () => Template }
 
+/**
+ * A UsersDatabase `Db` with createOnlySettings ORIGINAL unless `props` say otherwise: most tests
+ * here pin the template of the runbook-import case (a generated master secret); the default,
+ * HARDENED, has tests of its own ("create-only settings", "HARDENED hands the master password to RDS").
+ */
 function build(props: Partial<UsersDatabaseProps> = {}, vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }): Built {
   const stack = new Stack(new App(), 'S');
   const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
-  const db = new UsersDatabase(stack, 'Db', { vpc, envName: 'dev', ...props });
+  const db = new UsersDatabase(stack, 'Db', { vpc, envName: 'dev', createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL, ...props });
   return { stack, vpc, db, template: () => Template.fromStack(stack) };
 }
 
@@ -164,9 +169,14 @@ describe('UsersDatabase', () => {
     t.resourceCountIs('Custom::UsersDatabaseDeletionProtection', 1);
   });
 
-  test('deletion protection: left out of the template and turned on by a last step on the bootstrap\'s provider (no extra Lambda)', () => {
+  test('deletion protection: left out of the template and turned on by a last step on the bootstrap\'s provider and handler (isComplete)', () => {
     const t = build().template();
-    t.resourceCountIs('AWS::Lambda::Function', 2);
+    // The handler, and the framework's onEvent, isComplete and onTimeout functions with its waiter state machine.
+    t.resourceCountIs('AWS::Lambda::Function', 4);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const handlers = Object.values<any>(t.findResources('AWS::Lambda::Function')).map(f => f.Properties.Environment?.Variables ?? {});
+    const bootstrapFn = { 'Fn::GetAtt': [expect.stringMatching(/^DbBootstrapFunction/), 'Arn'] };
+    expect(handlers).toContainEqual(expect.objectContaining({ USER_ON_EVENT_FUNCTION_ARN: bootstrapFn, USER_IS_COMPLETE_FUNCTION_ARN: bootstrapFn }));
     const steps = Object.values(t.findResources('Custom::UsersDatabaseDeletionProtection'));
     expect(steps).toHaveLength(1);
     const [bootstrapId] = Object.keys(t.findResources('Custom::UsersDatabaseBootstrap'));
@@ -181,7 +191,7 @@ describe('UsersDatabase', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([{
           Effect: 'Allow',
-          Action: 'rds:ModifyDBInstance',
+          Action: ['rds:ModifyDBInstance', 'rds:DescribeDBInstances'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':db:', { Ref: INSTANCE }]] },
         }]),
       },
@@ -227,13 +237,13 @@ describe('UsersDatabase', () => {
     t.resourceCountIs('Custom::UsersDatabaseBootstrap', 1);
   });
 
-  test('create-only settings: ORIGINAL (default) is postgres / 5432 / aws/rds; HARDENED is scope_admin / 5433 / storageEncryptionKey', () => {
+  test('create-only settings: ORIGINAL is postgres / 5432 / aws/rds; HARDENED (default) is scope_admin / 5433 / storageEncryptionKey', () => {
     const original = build().template();
     original.hasResourceProperties('AWS::RDS::DBInstance', { MasterUsername: 'postgres', Port: '5432', StorageEncrypted: true, KmsKeyId: Match.absent() });
 
     const { stack, vpc } = build();
     const key = new kms.Key(stack, 'Key');
-    const hardened = new UsersDatabase(stack, 'Db2', { vpc, createOnlySettings: DatabaseCreateOnlySettings.HARDENED, storageEncryptionKey: key });
+    const hardened = new UsersDatabase(stack, 'Db2', { vpc, storageEncryptionKey: key });
     hardened.allowFrom(ec2.Peer.securityGroupId('sg-12345678'), 'app');
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::RDS::DBInstance', {
@@ -248,10 +258,45 @@ describe('UsersDatabase', () => {
       .hasResourceProperties('AWS::RDS::DBInstance', { MasterUsername: 'owner', Port: '6543' });
   });
 
+  test('HARDENED hands the master password to RDS: ManageMasterUserPassword under encryptionKey, no master secret of ours; the bootstrap reads RDS\'s', () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const key = new kms.Key(stack, 'Key');
+    const db = new UsersDatabase(stack, 'Db', { vpc, encryptionKey: key, storageEncryptionKey: key });
+    const t = Template.fromStack(stack);
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+    const secretArn = { 'Fn::GetAtt': [INSTANCE, 'MasterUserSecret.SecretArn'] };
+    t.hasResourceProperties('AWS::RDS::DBInstance', {
+      ManageMasterUserPassword: true, MasterUserSecret: { KmsKeyId: keyArn }, MasterUserPassword: Match.absent(), MasterUsername: 'scope_admin',
+    });
+    // Only the application secret is ours; no placeholder password anywhere in the template.
+    expect(Object.keys(t.findResources('AWS::SecretsManager::Secret'))).toEqual([APP_SECRET]);
+    t.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', 0);
+    expect(JSON.stringify(t.toJSON())).not.toContain('managed-by-rds');
+    expect(stack.resolve(db.secret.secretArn)).toEqual(secretArn);
+    // The bootstrap reads the secret RDS manages, with GetSecretValue on exactly it and kms:Decrypt via Secrets Manager.
+    t.hasResourceProperties('Custom::UsersDatabaseBootstrap', { MasterSecretArn: secretArn });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('^DbBootstrapMasterSecretPolicy'),
+      PolicyDocument: { Statement: [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secretArn }] },
+    });
+    const [bootstrap] = Object.values<any>(t.findResources('Custom::UsersDatabaseBootstrap'));
+    expect(bootstrap.DependsOn).toContainEqual(expect.stringMatching(/^DbBootstrapMasterSecretPolicy/));
+    const statements = Object.values<any>(t.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'kms:Decrypt',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
+    }));
+    // The function's own policy names no attribute of the instance: the function does not wait for the database.
+    const [fnPolicy] = Object.entries<any>(t.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('DbBootstrapFunctionServiceRoleDefaultPolicy'));
+    expect(JSON.stringify(fnPolicy[1].Properties)).not.toContain(INSTANCE);
+  });
+
   test('encryptionKey: secrets and the bootstrap log group (kept logRetention); storage stays on aws/rds', () => {
     const { stack, vpc } = build();
     const key = new kms.Key(stack, 'Key');
-    new UsersDatabase(stack, 'Db2', { vpc, encryptionKey: key, logRetention: 30 });
+    new UsersDatabase(stack, 'Db2', { vpc, encryptionKey: key, logRetention: 30, createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL });
     const t = Template.fromStack(stack);
     const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
     t.hasResourceProperties('AWS::RDS::DBInstance', { MasterUsername: 'postgres', KmsKeyId: Match.absent() });
@@ -261,7 +306,14 @@ describe('UsersDatabase', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn, RetentionInDays: 30 });
     // The bootstrap writes the app secret: it needs a data key from the key.
     const statements = Object.values<any>(t.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } });
+    // Only through Secrets Manager, as kms:Decrypt.
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'kms:GenerateDataKey',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
+    expect(statements.filter(s => [s.Action].flat().includes('kms:GenerateDataKey') && !s.Condition)).toEqual([]);
   });
 
   test('logExports: postgresql and upgrade logs to CloudWatch; the bootstrap sets retention and key on exactly that log group', () => {
@@ -327,9 +379,9 @@ describe('UsersDatabase', () => {
     expect(() => build({ databaseInsights: true, performanceInsights: false })).toThrow(/Invalid performanceInsights false: databaseInsights/);
   });
 
-  test('bootstrap: one custom resource after the instance, its secrets and the security group rules; 2 Lambda functions', () => {
+  test('bootstrap: one custom resource after the instance, its secrets and the security group rules; 2 Lambda functions without the step', () => {
+    build({ deletionProtection: false }).template().resourceCountIs('AWS::Lambda::Function', 2);
     const t = build().template();
-    t.resourceCountIs('AWS::Lambda::Function', 2);
     const bootstrap = t.findResources('Custom::UsersDatabaseBootstrap');
     expect(Object.keys(bootstrap)).toHaveLength(1);
     const [cr] = Object.values(bootstrap);
@@ -376,7 +428,7 @@ describe('UsersDatabase', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^DbBootstrapFunctionServiceRole') }],
       PolicyDocument: {
-        Statement: [{ Action: 'rds:ModifyDBInstance', Effect: 'Allow', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':db:', { Ref: INSTANCE }])] }) }],
+        Statement: [{ Action: ['rds:ModifyDBInstance', 'rds:DescribeDBInstances'], Effect: 'Allow', Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':db:', { Ref: INSTANCE }])] }) }],
       },
     });
     // Its security group: out to the database and HTTPS only.
@@ -444,6 +496,7 @@ describe('UsersDatabase', () => {
     ['databaseName reserved', { databaseName: 'postgres' }, "Invalid databaseName 'postgres': must not be one of the reserved databases"],
     ['appUsername pg_', { appUsername: 'pg_users' }, "Invalid appUsername 'pg_users': must not start with pg_ or rds"],
     ['appUsername = master', { appUsername: 'postgres' }, "Invalid appUsername 'postgres': must differ from masterUsername."],
+    ['appUsername = master (HARDENED)', { appUsername: 'scope_admin', createOnlySettings: DatabaseCreateOnlySettings.HARDENED }, "Invalid appUsername 'scope_admin': must differ from masterUsername."],
     ['masterUsername', { masterUsername: 'Admin' }, "Invalid masterUsername 'Admin'"],
     ['backupRetention zero', { backupRetention: Duration.days(0) }, 'Invalid backupRetention 0 days: must be whole days from 1 to 35.'],
     ['backupRetention too long', { backupRetention: Duration.days(36) }, 'Invalid backupRetention 36 days'],

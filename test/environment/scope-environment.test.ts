@@ -115,7 +115,8 @@ describe('PRODUCTION profile defaults', () => {
     const table = onlyResource(prod.template, 'AWS::DynamoDB::Table');
     expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    // Turned on by the last step (below), not stated in the template: a failed first deploy can delete it.
+    expect(table.Properties.DeletionProtectionEnabled).toBeUndefined();
     const buckets = prod.template.findResources('AWS::S3::Bucket');
     const bucket = Object.entries<any>(buckets).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
@@ -131,11 +132,13 @@ describe('PRODUCTION profile defaults', () => {
       MonitoringInterval: 60,
       EnableIAMDatabaseAuthentication: true,
       EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
-      // Not HARDENED: the create-only settings of earlier releases.
-      MasterUsername: 'postgres',
-      Port: '5432',
+      // HARDENED by default: no default admin name or port, storage and master secret under the environment key.
+      MasterUsername: 'scope_admin',
+      Port: '5433',
+      ManageMasterUserPassword: true,
+      MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^prodEncryptionKey/), 'Arn'] } },
     });
-    expect(db.Properties.KmsKeyId).toBeUndefined();
+    expect(db.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^prodEncryptionKey/), 'Arn'] });
     const bucket = Object.entries<any>(prod.template.findResources('AWS::S3::Bucket')).find(([id]) => /ReportsBucket/.test(id))![1];
     expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^prodAccessLogsBucket/) }, LogFilePrefix: 'prod-reports/' });
     // Object events go to the default EventBridge bus, set on the bucket itself (no notifications custom resource).
@@ -366,9 +369,32 @@ describe('compliance settings (AWS Control Tower, README "Compliance")', () => {
   };
   const launchTemplateData = (template: Template) => onlyResource(template, 'AWS::EC2::LaunchTemplate').Properties.LaunchTemplateData;
 
-  test('PRODUCTION: detailed monitoring on the nodes and deletion protection on the load balancer', () => {
+  test('PRODUCTION: detailed monitoring on the nodes; deletion protection on the load balancer by the last step, not the template', () => {
     expect(launchTemplateData(prod.template).Monitoring).toEqual({ Enabled: true });
-    expect(attributes(prod.template)['deletion_protection.enabled']).toBe('true');
+    expect(attributes(prod.template)['deletion_protection.enabled']).toBeUndefined();
+    const [lbId] = Object.keys(prod.template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    expect(onlyResource(prod.template, 'Custom::UsersDatabaseDeletionProtection').Properties.LoadBalancerArn).toEqual({ Ref: lbId });
+  });
+
+  test('PRODUCTION: one last step protects the database, the load balancer and the table, with exactly these permissions, after everything else', () => {
+    const t = prod.template.toJSON();
+    const [stepId] = Object.keys(prod.template.findResources('Custom::UsersDatabaseDeletionProtection'));
+    const [dbId] = Object.keys(prod.template.findResources('AWS::RDS::DBInstance'));
+    const [lbId] = Object.keys(prod.template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    const [tableId] = Object.keys(prod.template.findResources('AWS::DynamoDB::Table'));
+    const step = t.Resources[stepId];
+    expect(step.Properties).toMatchObject({ DBInstanceIdentifier: { Ref: dbId }, LoadBalancerArn: { Ref: lbId }, TableName: { Ref: tableId } });
+    const policies = Object.values<any>(prod.template.findResources('AWS::IAM::Policy')).filter(p => step.DependsOn.includes(p.Properties.PolicyName));
+    const [policy] = Object.values<any>(prod.template.findResources('AWS::IAM::Policy')).filter(p => /DeletionProtectionPolicy/.test(p.Properties.PolicyName));
+    expect(policies).toContainEqual(policy);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: ['rds:ModifyDBInstance', 'rds:DescribeDBInstances'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:eu-west-1:111111111111:db:', { Ref: dbId }]] } },
+      { Effect: 'Allow', Action: 'elasticloadbalancing:ModifyLoadBalancerAttributes', Resource: { Ref: lbId } },
+      { Effect: 'Allow', Action: ['dynamodb:UpdateTable', 'dynamodb:DescribeTable'], Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+    ]);
+    // Every resource outside the database's own (which the step follows through the bootstrap) comes first.
+    const others = Object.keys(t.Resources).filter(id => !/Database/.test(id) && t.Resources[id].Type !== 'AWS::CDK::Metadata');
+    expect(others.filter(id => !transitiveDependencies(t, stepId).has(id))).toEqual([]);
   });
 
   test('PRODUCTION: load balancer access logs go to the access-log bucket under <envName>-frontend', () => {
@@ -390,6 +416,7 @@ describe('compliance settings (AWS Control Tower, README "Compliance")', () => {
     const { template } = synth({ profile: EnvironmentProfile.PRODUCTION, cluster: { detailedMonitoring: false, frontend: { deletionProtection: false } } }, 'plain');
     expect(launchTemplateData(template).Monitoring).toBeUndefined();
     expect(attributes(template)['deletion_protection.enabled']).toBe('false');
+    expect(onlyResource(template, 'Custom::UsersDatabaseDeletionProtection').Properties.LoadBalancerArn).toBeUndefined();
   });
 
   test.each([['DEVELOPMENT', dev], ['PRODUCTION', prod]])('%s: public subnets assign no public IPs', (_, env) => {
@@ -420,9 +447,9 @@ describe('compliance settings (AWS Control Tower, README "Compliance")', () => {
     });
   });
 
-  test('every Lambda function of PRODUCTION runs in the VPC, and there are at most 4', () => {
+  test('every Lambda function of PRODUCTION runs in the VPC, and there are at most 6 (the bootstrap provider has isComplete)', () => {
     const functions = Object.entries<any>(prod.template.findResources('AWS::Lambda::Function'));
-    expect(functions.length).toBeLessThanOrEqual(4);
+    expect(functions.length).toBeLessThanOrEqual(6);
     expect(functions.filter(([, fn]) => !fn.Properties.VpcConfig?.SubnetIds).map(([id]) => id)).toEqual([]);
   });
 });

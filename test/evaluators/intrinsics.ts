@@ -90,6 +90,7 @@ export class TemplateResolver {
   public getAtt(logicalId: string, attribute: string): any {
     const type = this.typeOf(logicalId);
     const name = this.physicalName(logicalId);
+    if (attribute === 'MasterUserSecret.SecretArn') return this.arn('secretsmanager', `secret:rds!db-${logicalId.toLowerCase()}-AbCdEf`);
     if (attribute !== 'Arn') {
       if (['QueueName', 'TopicName', 'KeyId', 'TopicArn', 'QueueUrl', 'Id'].includes(attribute)) {
         return attribute === 'KeyId' ? this.keyId(logicalId)

@@ -133,11 +133,14 @@ function queueCases(ev: IamEvaluator, env: string, who: string, principal: strin
   ];
 }
 
-/** The database bootstrap function: reads the master and app secrets, writes the app secret only. */
-function bootstrapCases(ev: IamEvaluator, env: string, key?: string): Case[] {
+/**
+ * The database bootstrap function: reads the master secret (the one RDS manages for a HARDENED
+ * database, the generated one for ORIGINAL) and the app secret, writes the app secret only.
+ */
+function bootstrapCases(ev: IamEvaluator, env: string, template: any, key?: string): Case[] {
   const who = `${env} bootstrap function`;
   const role = only(ev, 'AWS::IAM::Role', 'DatabaseBootstrapFunctionServiceRole');
-  const master = ev.resolver.ref(only(ev, 'AWS::SecretsManager::Secret', 'DatabaseInstanceSecret'));
+  const master = ev.resolver.resolve(template.Resources[only(ev, 'Custom::UsersDatabaseBootstrap', 'DatabaseBootstrap')].Properties.MasterSecretArn);
   const app = ev.resolver.ref(only(ev, 'AWS::SecretsManager::Secret', 'DatabaseAppSecret'));
   const region = ev.resolver.region;
   const cases = [
@@ -147,6 +150,7 @@ function bootstrapCases(ev: IamEvaluator, env: string, key?: string): Case[] {
     row(ev, who, role, 'denied', 'secretsmanager:PutSecretValue', master),
     row(ev, who, role, 'denied', 'secretsmanager:DeleteSecret', app),
     row(ev, who, role, 'denied', 'secretsmanager:GetSecretValue', ev.resolver.arn('secretsmanager', 'secret:another-AbCdEf')),
+    row(ev, who, role, 'denied', 'secretsmanager:GetSecretValue', ev.resolver.arn('secretsmanager', 'secret:rds!db-another-instance-AbCdEf')),
     row(ev, who, role, 'denied', 'rds:DeleteDBInstance', ev.resolver.arn('rds', `db:${env}-users`)),
   ];
   if (key) {
@@ -154,9 +158,9 @@ function bootstrapCases(ev: IamEvaluator, env: string, key?: string): Case[] {
       row(ev, who, role, 'allowed', 'kms:Decrypt', key, via('secretsmanager', region)),
       row(ev, who, role, 'denied', 'kms:Decrypt', key, via('s3', region)),
       row(ev, who, role, 'denied', 'kms:Decrypt', key),
-      // The statement for PutSecretValue has no condition: the function can make data keys directly.
-      row(ev, who, role, 'denied', 'kms:GenerateDataKey', key, undefined,
-        'src/database: condition the bootstrap function\'s kms:GenerateDataKey on kms:ViaService secretsmanager.<region>.amazonaws.com, as its kms:Decrypt is'),
+      // Data keys only through Secrets Manager (PutSecretValue), as kms:Decrypt.
+      row(ev, who, role, 'allowed', 'kms:GenerateDataKey', key, via('secretsmanager', region)),
+      row(ev, who, role, 'denied', 'kms:GenerateDataKey', key),
     );
   }
   return cases;
@@ -233,7 +237,7 @@ function allCases(): Case[] {
       cases.push(...queueCases(ev, env, `${env} control pod role`, only(ev, 'AWS::IAM::Role', 'scopecontrolRole')));
     }
     const dbKey = ev.logicalIds('AWS::KMS::Key').find(id => id.includes('EncryptionKey'));
-    cases.push(...bootstrapCases(ev, env, dbKey ? ev.arnOf(dbKey) : undefined));
+    cases.push(...bootstrapCases(ev, env, template, dbKey ? ev.arnOf(dbKey) : undefined));
     cases.push(...controllerCases(ev, env, template));
     if (ev.logicalIds('AWS::IAM::Role').some(id => id.includes('ContainerInsightsRole'))) cases.push(...agentCases(ev, env));
   }

@@ -286,7 +286,7 @@ export const EDITS: Edit[] = [
     after: p => withDatabase(p, { deletionProtection: false }),
     replaced: [],
     updated: ['AWS::RDS::DBInstance'],
-    removed: ['Custom::UsersDatabaseDeletionProtection', 'AWS::IAM::Policy'],
+    removed: ['Custom::UsersDatabaseDeletionProtection', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine'],
     downtime: 'none',
   },
 ];

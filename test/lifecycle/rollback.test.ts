@@ -9,30 +9,13 @@ import * as path from 'path';
 import { describe as lines, destroy, failedCreate } from './rollback-model';
 import { modelledEnvironments, readmeRollbackTable, renderRollbackTable } from './rollback-table';
 
-/**
- * Blockers that issue 23 item 1 removes on another branch (deletion protection as the last step for
- * the load balancer and the table): `<environment>: <Type>: <reason>`. The coordinator empties this
- * list when merging item 1; the test below fails as soon as one of them is gone, as a reminder.
- */
-const KNOWN_UNTIL_ITEM_1 = [
-  'example prod: AWS::ElasticLoadBalancingV2::LoadBalancer: deletion protection stated in the template',
-  'example prod: AWS::DynamoDB::Table: deletion protection stated in the template',
-  'quick start prod: AWS::ElasticLoadBalancingV2::LoadBalancer: deletion protection stated in the template',
-  'quick start prod: AWS::DynamoDB::Table: deletion protection stated in the template',
-];
-
 const environments = modelledEnvironments();
 const keyed = (name: string, template: any) => failedCreate(template).blockers.map(b => `${name}: ${b.type}: ${b.reason}`);
 
 describe.each(environments.map(e => [e.name, e] as const))('%s: a failed first deploy', (name, e) => {
   test('rolls back completely and its retry finds nothing in the way', () => {
-    expect(keyed(name, e.template).filter(b => !KNOWN_UNTIL_ITEM_1.includes(b))).toEqual([]);
+    expect(keyed(name, e.template)).toEqual([]);
   });
-});
-
-test('the blockers item 1 removes are still there on this branch (empty KNOWN_UNTIL_ITEM_1 once they are gone)', () => {
-  const all = environments.flatMap(e => keyed(e.name, e.template));
-  expect(KNOWN_UNTIL_ITEM_1.filter(known => !all.includes(known))).toEqual([]);
 });
 
 describe('the model finds what blocks a rollback', () => {

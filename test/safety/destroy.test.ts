@@ -116,10 +116,11 @@ describe('PRODUCTION: every data store is kept or snapshotted', () => {
     expect(access.Properties.BucketName).toBeUndefined();
   });
 
-  test('table: retained, deletion protection, point-in-time recovery', () => {
+  test('table: retained, deletion protection by the last step (not the template), point-in-time recovery', () => {
     const table = only('AWS::DynamoDB::Table');
     expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
-    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.Properties.DeletionProtectionEnabled).toBeUndefined();
+    expect(only('Custom::UsersDatabaseDeletionProtection').Properties.TableName).toBeDefined();
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 

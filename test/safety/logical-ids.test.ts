@@ -143,9 +143,10 @@ test('turning flow logs off in PRODUCTION removes the flow log group from the st
   expect(statefulResources(environmentTemplate({ ...PROD_PROPS, vpcFlowLogs: false })).has('AWS::Logs::LogGroup prodVpcFlowLogsC326614D')).toBe(false);
 });
 
-test('turning access logs off in PRODUCTION removes the access-log bucket from the stack but keeps it (RetainExceptOnCreate)', () => {
+test('turning access logs off in PRODUCTION removes the access-log bucket from the stack but keeps it (Retain, generated name)', () => {
   const key = 'AWS::S3::Bucket prodAccessLogsBucket65BBA34A';
-  expect(statefulResources(prodBase).get(key).DeletionPolicy).toBe('RetainExceptOnCreate');
+  expect(statefulResources(prodBase).get(key).DeletionPolicy).toBe('Retain');
+  expect(statefulResources(prodBase).get(key).BucketName).toBeUndefined();
   const after = statefulResources(environmentTemplate({ ...PROD_PROPS, accessLogs: false }));
   expect(after.has(key)).toBe(false);
   expect(after.get('AWS::S3::Bucket prodReportsBucketCAAC5DF4')).toEqual(statefulResources(prodBase).get('AWS::S3::Bucket prodReportsBucketCAAC5DF4'));

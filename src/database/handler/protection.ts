@@ -1,6 +1,10 @@
 /**
  * The deletion protection step (`Custom::UsersDatabaseDeletionProtection`), the last step of a
- * deploy: sets the instance's deletion protection on Create/Update; Delete leaves it as it is.
+ * deploy: turns deletion protection on for the database instance, the frontend load balancer and
+ * the reports table (each when named in the properties). Provider framework with `isComplete`:
+ * onEvent only names the resource; isComplete turns protection on where it is still off and
+ * answers "complete" once every target reports it on (the framework polls until `totalTimeout`).
+ * Delete leaves protection as it is (turn it off with a deploy that sets it false).
  */
 import { messageOf } from './errors';
 import { BootstrapEvent, BootstrapResponse, requiredString } from './events';
@@ -8,59 +12,113 @@ import { BootstrapEvent, BootstrapResponse, requiredString } from './events';
 /** Resource type of the deletion protection step. */
 export const DELETION_PROTECTION_TYPE = 'Custom::UsersDatabaseDeletionProtection';
 
-/** Sets an RDS instance's deletion protection (the RDS API in Lambda, an in-memory instance in tests). */
+/**
+ * Turns deletion protection on, idempotently; each call answers whether it is on now (false: the
+ * resource is busy, try again). The AWS APIs in Lambda, in-memory resources in tests.
+ */
 export interface DeletionProtectionApi {
-  setDeletionProtection(dbInstanceIdentifier: string, enabled: boolean): Promise<void>;
+  protectDatabase(dbInstanceIdentifier: string): Promise<boolean>;
+  protectLoadBalancer(loadBalancerArn: string): Promise<boolean>;
+  protectTable(tableName: string): Promise<boolean>;
 }
 
-/** How long the step waits between attempts while the instance is busy (e.g. its first backup). */
-export interface RetryOptions {
-  /** @default 6 */
-  readonly attempts?: number;
-  /** @default 15000 */
-  readonly delayMillis?: number;
+/** Error names that mean "busy, ask again" rather than "refused". */
+const BUSY = /InvalidDBInstanceState|ResourceInUseException|LimitExceededException/;
+
+/** What the framework's isComplete call expects back. */
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+  readonly Data?: Record<string, string>;
 }
 
-/**
- * Handles the deletion protection step: Create/Update set `DeletionProtection` on the instance
- * (retrying while RDS reports the instance in a state that refuses modifications); Delete leaves
- * the protection as it is (turn it off with a deploy that sets `deletionProtection: false`).
- */
-export async function onDeletionProtectionEvent(event: BootstrapEvent, rds: DeletionProtectionApi,
-  retry: RetryOptions = {}): Promise<BootstrapResponse> {
-  const props = event.ResourceProperties;
+/** onEvent: names the step; the work happens in isComplete. */
+export function onDeletionProtectionEvent(event: BootstrapEvent): BootstrapResponse {
+  const id = requiredString(event.ResourceProperties, 'DBInstanceIdentifier');
+  return { PhysicalResourceId: event.PhysicalResourceId ?? `${id}/deletion-protection` };
+}
+
+/** The targets named in the properties: Data key, resource name and how to protect it. */
+function targets(props: Record<string, unknown>, api: DeletionProtectionApi) {
+  const list: Array<{ key: string; name: string; protect: () => Promise<boolean> }> = [];
   const id = requiredString(props, 'DBInstanceIdentifier');
-  const enabled = String(props.DeletionProtection) === 'true';
-  const physicalResourceId = `${id}/deletion-protection`;
-  if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
-
-  const attempts = retry.attempts ?? 6;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await rds.setDeletionProtection(id, enabled);
-      return { PhysicalResourceId: physicalResourceId, Data: { DeletionProtection: String(enabled) } };
-    } catch (e) {
-      // InvalidDBInstanceStateFault: e.g. the first automated backup is still running.
-      if (attempt >= attempts || !/InvalidDBInstanceState/.test(`${(e as Error).name} ${messageOf(e)}`)) {
-        throw new Error(`Cannot set deletion protection of DB instance ${id} to ${enabled}: ${messageOf(e)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, retry.delayMillis ?? 15_000));
-    }
+  list.push({ key: 'DatabaseDeletionProtection', name: `DB instance ${id}`, protect: () => api.protectDatabase(id) });
+  if (props.LoadBalancerArn !== undefined) {
+    const arn = requiredString(props, 'LoadBalancerArn');
+    list.push({ key: 'LoadBalancerDeletionProtection', name: `load balancer ${arn}`, protect: () => api.protectLoadBalancer(arn) });
   }
+  if (props.TableName !== undefined) {
+    const table = requiredString(props, 'TableName');
+    list.push({ key: 'TableDeletionProtection', name: `table ${table}`, protect: () => api.protectTable(table) });
+  }
+  return list;
 }
 
 /**
- * The RDS API from the AWS SDK for JavaScript v3 that the Lambda Node.js runtime includes (the
- * bundle leaves `@aws-sdk/*` external, so the package needs no RDS client dependency).
+ * isComplete: turns protection on for every target still without it; complete (with one Data
+ * attribute per target, `'true'`) once all have it. A refusal other than "busy" fails the step.
  */
-export function rdsDeletionProtectionApi(): DeletionProtectionApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { RDSClient, ModifyDBInstanceCommand } = require('@aws-sdk/client-rds');
-  const client = new RDSClient({});
+export async function isDeletionProtectionComplete(event: BootstrapEvent, api: DeletionProtectionApi): Promise<IsCompleteResponse> {
+  if (event.RequestType === 'Delete') return { IsComplete: true };
+  const data: Record<string, string> = {};
+  let complete = true;
+  for (const target of targets(event.ResourceProperties, api)) {
+    let on: boolean;
+    try {
+      on = await target.protect();
+    } catch (e) {
+      // Busy (e.g. the first backup of a new instance, a table update): ask again at the next poll.
+      if (!BUSY.test(`${(e as Error).name} ${messageOf(e)}`)) {
+        throw new Error(`Cannot turn on deletion protection of ${target.name}: ${messageOf(e)}`);
+      }
+      on = false;
+    }
+    complete &&= on;
+    data[target.key] = String(on);
+  }
+  // The framework refuses Data with IsComplete false.
+  return complete ? { IsComplete: true, Data: data } : { IsComplete: false };
+}
+
+
+/**
+ * The AWS APIs from the AWS SDK for JavaScript v3 that the Lambda Node.js runtime includes (the
+ * bundle leaves `@aws-sdk/*` external, so the package needs no client dependency).
+ */
+export function awsDeletionProtectionApi(): DeletionProtectionApi {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const rdsSdk = require('@aws-sdk/client-rds');
+  const elbSdk = require('@aws-sdk/client-elastic-load-balancing-v2');
+  const ddbSdk = require('@aws-sdk/client-dynamodb');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const rds = new rdsSdk.RDSClient({});
+  const elb = new elbSdk.ElasticLoadBalancingV2Client({});
+  const ddb = new ddbSdk.DynamoDBClient({});
   return {
-    async setDeletionProtection(dbInstanceIdentifier, enabled) {
-      const request = { DBInstanceIdentifier: dbInstanceIdentifier, DeletionProtection: enabled, ApplyImmediately: true };
-      await client.send(new ModifyDBInstanceCommand(request));
+    protectDatabase: async (id) => {
+      const described = await rds.send(new rdsSdk.DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+      if (described.DBInstances?.[0]?.DeletionProtection === true) return true;
+      // No ApplyImmediately: "Some modifications, such as turning on deletion protection and changing
+      // the master password, are applied immediately—regardless of when you choose to apply them"
+      // (ApplyImmediately, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html;
+      // the instance's ModifyDBInstance documents DeletionProtection among the settings without downtime).
+      const modified = await rds.send(new rdsSdk.ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: true }));
+      return modified.DBInstance?.DeletionProtection === true;
+    },
+    protectLoadBalancer: async (arn) => {
+      // ModifyLoadBalancerAttributes answers with the load balancer's attributes: no Describe needed
+      // (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyLoadBalancerAttributes.html).
+      const result = await elb.send(new elbSdk.ModifyLoadBalancerAttributesCommand({
+        LoadBalancerArn: arn, Attributes: [{ Key: 'deletion_protection.enabled', Value: 'true' }],
+      }));
+      return (result.Attributes ?? []).some((a: { Key?: string; Value?: string }) => a.Key === 'deletion_protection.enabled' && a.Value === 'true');
+    },
+    protectTable: async (tableName) => {
+      const described = await ddb.send(new ddbSdk.DescribeTableCommand({ TableName: tableName }));
+      if (described.Table?.DeletionProtectionEnabled === true) return true;
+      if (described.Table?.TableStatus !== 'ACTIVE') return false;
+      // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html (DeletionProtectionEnabled)
+      const updated = await ddb.send(new ddbSdk.UpdateTableCommand({ TableName: tableName, DeletionProtectionEnabled: true }));
+      return updated.TableDescription?.DeletionProtectionEnabled === true;
     },
   };
 }
