@@ -16,6 +16,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // engines.node: what aws-cdk-lib itself declares (the package runs inside an app that loads it);
+  // CI tests Node 20 only (README "Supported and tested versions", test/project/supported-versions).
   minNodeVersion: '20.0.0',
 
   cdkVersion: CDK_VERSION,
@@ -31,8 +33,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'pg@^8.16.0',
     '@types/pg',
     '@aws-sdk/client-secrets-manager@^3',
-    // consumer test: the CLI a user runs (pinned: its output is asserted)
-    'aws-cdk@2.1148.1',
+    // consumer test: the CLI a user runs (pinned: its output is asserted) and, for the `cdk init`
+    // run, the newest aws-cdk-lib and constructs on the registry under alias names (pinned exact,
+    // bumped on purpose; test/consumer/ links them into the scratch app as aws-cdk-lib/constructs)
+    'aws-cdk@2.1149.0',
+    'aws-cdk-lib-newest@npm:aws-cdk-lib@2.278.0',
+    'constructs-newest@npm:constructs@10.8.1',
+    // ... and the tools that `cdk init app --language typescript` of that CLI writes: tsx, and
+    // @types/node 24 under an alias name. Not its TypeScript 7: an alias would take over the repo's
+    // `tsc` bin (npm links one `tsc`), so the init app's type check runs with the repo's TypeScript 6.
+    'tsx@4.23.15',
+    'types-node-newest@npm:@types/node@24.19.4',
     // replacement matrix: offline change impact from the CloudFormation resource spec
     '@aws-cdk/cloudformation-diff@2.187.5',
     '@aws-sdk/client-cloudformation@^3',
@@ -95,6 +106,9 @@ project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${CDK_VERSION}`, DependencyType.BUILD);
 
 project.npmignore?.exclude('/integ/', '/example/', '/benchmarks/', '/.ci/');
+// jsii compiles with inline source maps whose `sources` are ../src/*.ts: the package ships src/ so a
+// stack trace (tsx and `node --enable-source-maps` apply the maps) points into files that exist.
+project.npmignore?.include('/src/');
 
 // `npx scope-credentials`: the CLI is bundled with the AWS SDK inlined, so the package needs no
 // runtime dependency for it (src/iam/scope-credentials.ts).

@@ -12,7 +12,8 @@ export const PROD_ENV = { account: '222222222222', region: 'eu-west-1' };
 /** dev: cheap, removed completely by `cdk destroy`. Its zone is delegated by hand (name servers output). */
 export const DEV_PROPS: ScopeEnvironmentProps = {
   profile: EnvironmentProfile.DEVELOPMENT,
-  cluster: { helloWorld: true },
+  // who may use kubectl (the README quick start imports the same role with iam.Role.fromRoleName)
+  cluster: { helloWorld: true, adminPrincipalArns: ['arn:aws:iam::111111111111:role/ops-admin'] },
   domain: { zoneName: 'dev.scope.example.com' },
 };
 
@@ -24,7 +25,7 @@ export const DEV_PROPS: ScopeEnvironmentProps = {
 export const PROD_PROPS: ScopeEnvironmentProps = {
   profile: EnvironmentProfile.PRODUCTION,
   database: { createOnlySettings: DatabaseCreateOnlySettings.HARDENED },
-  cluster: { nodeCount: 5, instanceType: new ec2.InstanceType('m7i.large') },
+  cluster: { nodeCount: 5, instanceType: new ec2.InstanceType('m7i.large'), adminPrincipalArns: ['arn:aws:iam::222222222222:role/ops-admin'] },
   reports: { tableName: 'prod_reports' },
   users: { podIdentity: true },
   // certificate: HTTPS on the frontend (https://frontend.prod.scope.example.com/), port 80 kept.

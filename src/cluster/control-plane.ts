@@ -13,6 +13,7 @@ import { ScopeClusterProps } from './options';
 import { ClusterSettings } from './settings';
 import { chooseAvailabilityZones, newVpc } from '../network/availability-zones';
 import { checkNetworkChoice } from '../network/vpc';
+import { acknowledgeValidation } from '../private/cfn-validation';
 import { denyGrantsExceptForAwsServices } from '../private/kms';
 import { PropError } from '../private/validate';
 
@@ -97,6 +98,12 @@ export function newControlPlane(scope: Construct, { settings, vpc, secretsKey, k
   // changing it is "Update requires: No interruption".
   (cluster.node.defaultChild as CfnResource).addPropertyOverride('UpgradePolicy.SupportType', props.supportType ?? ClusterSupportType.STANDARD);
   dropWholeVpcDependency(cluster, vpc);
+  // aws-eks-v2 writes EncryptionConfig [{ Provider, Resources: ['secrets'] }]. The CloudFormation
+  // validation engine of newer aws-cdk-lib (2.27x) calls Resources deprecated (W9009), while the
+  // reference still documents it ("The only supported value is secrets", "Update requires:
+  // Replacement": https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-encryptionconfig.html),
+  // so dropping it would replace the cluster: acknowledged, not changed.
+  acknowledgeValidation(cluster, { id: 'CloudFormation-Validate::W9009', reason: 'EncryptionConfig.Resources [secrets] is written by aws-eks-v2 and documented by CloudFormation; removing it replaces the cluster.' });
   return cluster;
 }
 

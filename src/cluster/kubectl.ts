@@ -9,6 +9,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { NODE_SUBNETS } from './control-plane';
 import { kubectlLayerFor } from './kubernetes-version';
+import { LogGroupSettings, settleLogGroups, stateFunctionLogGroup } from '../private/log-groups';
 import { acknowledgeManagedPolicies, acknowledgeProviderFramework, acknowledgeRuntime } from '../private/nag';
 import { TLS_PORT } from '../private/ports';
 
@@ -69,4 +70,17 @@ export function acknowledgeKubectlFindings(cluster: eks.Cluster): void {
     + 'is built and tested for; it runs only during deployments.');
   const provider = kubectl.node.children.find((c): c is cr.Provider => c instanceof cr.Provider);
   if (handler) acknowledgeProviderFramework(provider, handler, 'the aws-eks-v2 kubectl handler');
+}
+
+/**
+ * The kubectl handler and its provider framework (aws-eks-v2's KubectlProvider, which takes no log
+ * group option) each log into a log group the template states, with `settings`, whatever feature
+ * flag the app sets: stated here when the app does not set `@aws-cdk/aws-lambda:useCdkManagedLogGroup`,
+ * settled by type at synth time when it does (that flag's groups are retained, 731 days, no key).
+ */
+export function stateKubectlLogGroups(cluster: eks.Cluster, settings: LogGroupSettings): void {
+  const provider = cluster.kubectlProvider;
+  if (!provider) return;
+  provider.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function).forEach(fn => stateFunctionLogGroup(fn, settings));
+  settleLogGroups(provider, settings);
 }

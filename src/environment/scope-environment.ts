@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,6 +9,7 @@ import * as resolve from './resolve';
 import { checkEnvironmentProps, claimEnvName } from './validate';
 import { withDnsCertificate, wireEnvironment } from './wiring';
 import { ScopeCluster } from '../cluster';
+import { stateKubectlLogGroups } from '../cluster/kubectl';
 import { UsersDatabase } from '../database';
 import { EnvironmentDns } from '../dns';
 import { buildEnvironmentKey } from '../encryption/build-key';
@@ -78,6 +80,8 @@ export class ScopeEnvironment extends Construct {
     const frontend = withDnsCertificate(this, props, resolve.frontendOptions(props, d, envName, this.accessLogsBucket), () => this.dns);
 
     this.cluster = part('cluster', () => new ScopeCluster(this, 'Cluster', resolve.clusterProps(props, d, { vpc: this.vpc, envName, frontend })));
+    // Whatever flag the app sets, the kubectl functions' log groups expire, use the key, go with the stack.
+    stateKubectlLogGroups(this.cluster.eksCluster, { retention: d.logRetention, encryptionKey, removalPolicy: RemovalPolicy.DESTROY });
     this.database = part('database', () => new UsersDatabase(this, 'Database', resolve.databaseProps(props, d, { vpc: this.vpc, envName, encryptionKey })));
     this.reports = part('reports', () => new ReportStore(this, 'Reports',
       resolve.reportStoreProps(props, d, { envName, encryptionKey, accessLogsBucket: this.accessLogsBucket })));

@@ -267,7 +267,7 @@ function lifecycleRules(props: ReportStoreOptions): s3.LifecycleRule[] {
 }
 
 function validateProps(props: ReportStoreProps): void {
-  validatePattern('tableName', props.tableName, /^[a-zA-Z0-9_.-]{3,255}$/, 'DynamoDB table names are 3 to 255 characters of a-z, A-Z, 0-9, _, - and .');
+  validatePattern('tableName', props.tableName, /^[a-zA-Z0-9_.-]{3,255}$/, 'DynamoDB table names are 3 to 255 characters of a-z, A-Z, 0-9, underscore (_), hyphen (-) and dot (.)');
   validatePattern('bucketName', props.bucketName, /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
     'S3 bucket names are 3 to 63 characters of a-z, 0-9, . and -, starting and ending with a letter or digit');
   const provisioned = props.billing === dynamodb.BillingMode.PROVISIONED;

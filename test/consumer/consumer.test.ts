@@ -1,4 +1,8 @@
 /**
+ * The consumer's first run (the second, consumer-init.test.ts, is an app from the newest `cdk init`
+ * with the newest aws-cdk-lib and its recommended feature flags): the lowest supported aws-cdk-lib
+ * (the peer minimum, 2.257.0) with the README's cdk.json, which sets no feature flag.
+ *
  * The consumer's path, as README.md tells it: the packed library (`npx projen package:tarball`:
  * jsii compile + bundled assets + `npm pack`) installed into a scratch CDK app made from the
  * committed template (test/consumer/app-template/, the same files README.md shows), with
@@ -14,61 +18,14 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { brokenPromises, cdkSynth, cliWarningMismatches, consumerEnv, foreignWarnings, readmeBlock, ROOT, Synth, tarball, templates, warningAnnotations } from './scratch-app';
 
-const ROOT = path.join(__dirname, '..', '..');
 const TEMPLATE = path.join(__dirname, 'app-template');
-const TARBALL_DIR = path.join(ROOT, 'dist', 'tarball');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-
-/** The first ```<lang> block after `marker` in README.md. */
-function readmeBlock(marker: string, lang: string): string {
-  const at = README.indexOf(marker);
-  if (at < 0) throw new Error(`README.md has no '${marker}'`);
-  const match = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(README.slice(at));
-  if (!match) throw new Error(`README.md has no \`\`\`${lang} block after '${marker}'`);
-  return match[1];
-}
-
-/** Newest modification time of the files that go into the package. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    const stat = fs.statSync(p);
-    if (stat.isDirectory()) fs.readdirSync(p).forEach(f => walk(path.join(p, f)));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  ['src', 'assets', 'package.json', 'README.md', '.npmignore'].forEach(p => walk(path.join(ROOT, p)));
-  return newest;
-}
-
-/** dist/tarball/*.tgz, rebuilt with `npx projen package:tarball` when missing or older than the sources. */
-function tarball(): string {
-  const find = () => fs.existsSync(TARBALL_DIR) ? fs.readdirSync(TARBALL_DIR).filter(f => f.endsWith('.tgz')).map(f => path.join(TARBALL_DIR, f)) : [];
-  let found = find();
-  if (found.length !== 1 || fs.statSync(found[0]).mtimeMs < newestSource()) {
-    execFileSync('npx', ['projen', 'package:tarball'], { cwd: ROOT, stdio: 'pipe', timeout: 600_000 });
-    found = find();
-  }
-  expect(found).toHaveLength(1);
-  return found[0];
-}
-
-/** A clean environment: no AWS_* variables, no ~/.aws, no instance metadata, no npm/CDK chatter. */
-function consumerEnv(home: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-    NPM_CONFIG_UPDATE_NOTIFIER: 'false',
-    JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1',
-  };
-}
 
 describe('consumer: README quick start in a fresh app with the packed library', () => {
   let app: string;
   let env: NodeJS.ProcessEnv;
-  let synth: { status: number | null; stdout: string; stderr: string };
+  let synth: Synth;
   let manifest: any;
 
   beforeAll(() => {
@@ -96,9 +53,8 @@ describe('consumer: README quick start in a fresh app with the packed library', 
     fs.mkdirSync(path.join(app, 'bin'));
     fs.writeFileSync(path.join(app, 'bin', 'scope.ts'), readmeBlock('## Quick start', 'ts'));
 
-    const result = spawnSync('npx', ['cdk', 'synth', '--no-notices', '--quiet'], { cwd: app, env, encoding: 'utf8', timeout: 600_000 });
-    synth = { status: result.status, stdout: result.stdout, stderr: result.stderr };
-    manifest = synth.status === 0 ? JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'manifest.json'), 'utf8')) : undefined;
+    synth = cdkSynth(app, env);
+    manifest = synth.manifest;
   }, 900_000);
 
   afterAll(() => {
@@ -112,8 +68,8 @@ describe('consumer: README quick start in a fresh app with the packed library', 
   });
 
   test('npx cdk synth succeeds with no AWS credentials and needs no lookup', () => {
-    expect(synth.stderr).not.toMatch(/Need to perform AWS calls|Unable to resolve AWS account|context lookup|dummy1/i);
-    expect(synth.status).toBe(0);
+    expect(synth.output).not.toMatch(/Need to perform AWS calls|Unable to resolve AWS account|context lookup|dummy1/i);
+    expect({ status: synth.status, output: synth.status === 0 ? '' : synth.output }).toEqual({ status: 0, output: '' });
     expect(manifest.missing).toBeUndefined();
     expect(fs.existsSync(path.join(app, 'cdk.context.json'))).toBe(false);
   });
@@ -155,6 +111,16 @@ describe('consumer: README quick start in a fresh app with the packed library', 
     expect(bootstrap.length).toBeGreaterThan(0);
   });
 
+  test("the README's promises: DEVELOPMENT leaves nothing behind, every log group expires, PRODUCTION's are encrypted", () => {
+    expect(brokenPromises(templates(app, manifest), stack => stack === 'scope-prod')).toEqual([]);
+  });
+
+  test("no warning other than the library's own documented ones (annotations and CLI output)", () => {
+    const warnings = warningAnnotations(app, manifest);
+    expect(foreignWarnings(warnings)).toEqual([]);
+    expect(cliWarningMismatches(synth.output, warnings)).toEqual([]);
+  });
+
   test('npx scope-credentials runs from the installed package (bin, bundled SDK)', () => {
     const help = spawnSync('npx', ['scope-credentials', '--help'], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
     expect(help.status).toBe(0);
@@ -164,9 +130,31 @@ describe('consumer: README quick start in a fresh app with the packed library', 
     const installed = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'cdk-scope-environment', 'package.json'), 'utf8'));
     const version = spawnSync('npx', ['scope-credentials', '--version'], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
     expect(version.stdout).toBe(`${installed.version}\n`);
-    // what the package ships: compiled JS, types, the jsii assembly and the bundled assets; no sources, no CI scripts
+    // what the package ships: compiled JS, types, the jsii assembly, the bundled assets and the
+    // sources its source maps name; no tests, no CI scripts
     const shipped = (p: string) => fs.existsSync(path.join(app, 'node_modules', 'cdk-scope-environment', p));
-    expect(['lib/index.js', 'lib/index.d.ts', '.jsii', 'assets/iam/scope-credentials/index.js', 'README.md'].filter(p => !shipped(p))).toEqual([]);
-    expect(['src', '.ci', 'test', 'integ', 'example'].filter(shipped)).toEqual([]);
+    expect(['lib/index.js', 'lib/index.d.ts', '.jsii', 'assets/iam/scope-credentials/index.js', 'README.md', 'src/index.ts'].filter(p => !shipped(p))).toEqual([]);
+    expect(['.ci', 'test', 'integ', 'example'].filter(shipped)).toEqual([]);
+  });
+
+  test('every source a shipped source map names is in the package (stack traces point into files that exist)', () => {
+    const pkg = path.join(app, 'node_modules', 'cdk-scope-environment');
+    const missing: string[] = [];
+    let maps = 0;
+    const walk = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).forEach(entry => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) return walk(file);
+      if (!entry.name.endsWith('.js')) return;
+      const inline = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(fs.readFileSync(file, 'utf8'));
+      if (!inline) return;
+      maps++;
+      const map = JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8'));
+      for (const source of map.sources) {
+        if (!fs.existsSync(path.resolve(dir, map.sourceRoot ?? '', source))) missing.push(`${path.relative(pkg, file)} -> ${source}`);
+      }
+    });
+    walk(path.join(pkg, 'lib'));
+    expect(maps).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
   });
 });

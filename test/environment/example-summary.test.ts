@@ -1,6 +1,6 @@
 /**
- * `npx projen example` prints a summary per stack (example/summary.ts): output values that are
- * known at synth time, `(known after deploy)` for the rest. The example's environments synthesize
+ * `npx projen example` prints a summary per stack (example/summary.ts): the warnings the CLI shows
+ * (annotations from the stack's metadata file, in the CLI's form), output values that are known at synth time, `(known after deploy)` for the rest. The example's environments synthesize
  * without any context lookup, so the summary is what the CLI would print for the same app.
  */
 import * as fs from 'fs';
@@ -38,6 +38,20 @@ describe('example summary', () => {
     expect(dev).toContainEqual(expect.stringMatching(/^ {2}\w*DatabaseEndpoint\w*: \(known after deploy\)$/));
     const prod = lines.slice(lines.findIndex(l => l.startsWith('scope-prod')));
     expect(prod).toContainEqual(expect.stringMatching(/^ {2}\w*ControlQueuePrefix\w*: prod_control_$/));
+  });
+
+  test('the warnings `cdk synth` shows for the same app, in the CLI\'s form, under their stack (the example has admins: no cluster-no-admin)', () => {
+    // What the aws-cdk CLI 2.1149.0 printed for `cdk synth` of example/app.ts, below a source-location line
+    // (test/consumer/ checks the same form against the CLI's output for the quick start).
+    const prod = lines.findIndex(l => l.startsWith('scope-prod'));
+    const warnings = lines.filter(l => /^ {2}(WARNING|ERROR) /.test(l));
+    expect(warnings).toEqual([expect.stringMatching(/^ {2}WARNING certificate: ACM validates .*get-hosted-zone`\)\. \(Construct Annotations\)$/)]);
+    const at = lines.indexOf(warnings[0]);
+    expect(at).toBeGreaterThan(prod);
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '     scope-prod/prod/Dns',
+      "     Acknowledge with 'Annotation::cdk-scope-environment:dns-certificate-validation'",
+    ]);
   });
 
   test('knownValue joins plain strings and gives up on references', () => {

@@ -39,6 +39,10 @@ const EXPECTED_PROD_IDS = [
   ['AWS::KMS::Key', 'prodClusterSecretsKey0D9647F7'],
   // The environment key; it also encrypts the alarm topic (so PRODUCTION has no separate monitoring topic key).
   ['AWS::KMS::Key', 'prodEncryptionKey052B3331'],
+  // The kubectl handler's and its provider framework's groups (stated by the library since issue 26; the
+  // id is the one @aws-cdk/aws-lambda:useCdkManagedLogGroup gives them, so the flag does not move them).
+  ['AWS::Logs::LogGroup', 'prodClusterKubectlProviderHandlerLogGroup561777EB'],
+  ['AWS::Logs::LogGroup', 'prodClusterKubectlProviderframeworkonEventLogGroup80DCC31A'],
   ['AWS::Logs::LogGroup', 'prodDatabaseBootstrapLogsF2E0D54C'],
   ['AWS::Logs::LogGroup', 'prodMonitoringContainerInsightsApplicationLogsED01E78C'],
   ['AWS::Logs::LogGroup', 'prodMonitoringContainerInsightsPerformanceLogsDA44BFF1'],
