@@ -77,6 +77,7 @@ describe('the environment key of each combination', () => {
 
   test('imported table and bucket do not count; a VPC of the user has no flow logs of ours', () => {
     const reports = { removalPolicy: RETAIN, table: {} as any, bucket: {} as any };
-    expect(resolve.keyUsers({ reports, vpc: {} as any }, PROD).map(u => u.name)).toEqual([]);
+    const original = { createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL };
+    expect(resolve.keyUsers({ reports, vpc: {} as any, database: original }, PROD).map(u => u.name)).toEqual([]);
   });
 });

@@ -84,8 +84,8 @@ test('every KMS key, secret and data store of the reference environment is in th
   for (const type of ['AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::Route53::HostedZone', 'AWS::KMS::Key']) {
     expect(EXPECTED_PROD_IDS.filter(([t]) => t === type).length).toBeGreaterThanOrEqual(1);
   }
-  // 1 master + 1 application secret + 3 access-key secrets; 3 users with 3 keys.
-  expect(EXPECTED_PROD_IDS.filter(([t]) => t === 'AWS::SecretsManager::Secret')).toHaveLength(5);
+  // 1 application secret + 3 access-key secrets (the master secret is RDS's own); 3 users with 3 keys.
+  expect(EXPECTED_PROD_IDS.filter(([t]) => t === 'AWS::SecretsManager::Secret')).toHaveLength(4);
   expect(EXPECTED_PROD_IDS.filter(([t]) => t === 'AWS::IAM::AccessKey')).toHaveLength(3);
 });
 
