@@ -93,7 +93,8 @@ export function createLoadBalancer(scope: Construct, props: LoadBalancerProps): 
  */
 export function leaveLoadBalancerProtectionToStep(nlb: elbv2.NetworkLoadBalancer): boolean {
   const cfn = nlb.node.defaultChild as elbv2.CfnLoadBalancer;
-  const attributes = Stack.of(nlb).resolve(cfn.loadBalancerAttributes) as Array<{ key?: string; value?: string; Key?: string; Value?: string }> | undefined;
+  type Attribute = { key?: string; value?: string; Key?: string; Value?: string };
+  const attributes = Stack.of(nlb).resolve(cfn.loadBalancerAttributes) as Attribute[] | undefined;
   const on = (attributes ?? []).some(a => (a.key ?? a.Key) === 'deletion_protection.enabled' && (a.value ?? a.Value) === 'true');
   if (on) nlb.removeAttribute('deletion_protection.enabled');
   return on;

@@ -177,7 +177,8 @@ describe('HARDENED database storage key', () => {
 
   test('never for a database restored from a snapshot or created without HARDENED', () => {
     expect(resolve.databaseProps({ database: { ...hardened, snapshotIdentifier: 'snap' } }, PROD, n).storageEncryptionKey).toBeUndefined();
-    expect(resolve.databaseProps({ database: { createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL } }, PROD, n).storageEncryptionKey).toBeUndefined();
+    const original = { createOnlySettings: DatabaseCreateOnlySettings.ORIGINAL };
+    expect(resolve.databaseProps({ database: original }, PROD, n).storageEncryptionKey).toBeUndefined();
     // Without createOnlySettings a new database is HARDENED: the environment key, where there is one.
     expect(resolve.databaseProps({}, PROD, n).storageEncryptionKey).toBeDefined();
   });
