@@ -3,7 +3,7 @@
  * with IMDSv2 in the private subnets, following the control plane's Kubernetes version.
  */
 import * as crypto from 'crypto';
-import { Annotations, CfnResource, Names, Stack } from 'aws-cdk-lib';
+import { CfnResource, Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -13,6 +13,7 @@ import { instanceTypeData } from './instance-types';
 import { NodeAmiRelease, nodeReleaseVersion } from './node-ami';
 import { ScopeClusterOptions } from './options';
 import { ClusterSettings } from './settings';
+import { warn, WARNINGS } from '../private/warnings';
 
 /** What the node group is made of. */
 export interface NodeGroupProps {
@@ -121,7 +122,7 @@ function maxPodsUserData(scope: Construct, settings: ClusterSettings): ec2.UserD
     const nodeadmAgrees = !settings.prefixDelegation && perType.every(p => p === groupMaxPods);
     expression = nodeadmAgrees ? undefined : String(groupMaxPods);
   } else if (settings.prefixDelegation) {
-    Annotations.of(scope).addWarningV2('cdk-scope-environment:maxPodsUnknown',
+    warn(scope, WARNINGS.clusterMaxPodsUnknown,
       `instanceTypes [${types.join(', ')}]: an instance type is not in the library's instance type table, so the max pods the managed `
       + 'node group writes are not known at synth time; nodes get a per-type prefix-delegation expression capped at 110, and on '
       + 'types with more than 30 vCPUs (node group value 250) their kubeReserved memory is sized for 110 pods.');

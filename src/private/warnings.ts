@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 export const WARNINGS = {
   networkAvailabilityZones: 'cdk-scope-environment:network-availability-zones',
   clusterNoAdmin: 'cdk-scope-environment:cluster-no-admin',
+  clusterMaxPodsUnknown: 'cdk-scope-environment:cluster-max-pods-unknown',
   frontendControllerChartCrds: 'cdk-scope-environment:frontend-controller-chart-crds',
   frontendAccessLogsPolicy: 'cdk-scope-environment:frontend-access-logs-policy',
   frontendAccessLogsWithoutTls: 'cdk-scope-environment:frontend-access-logs-without-tls',

@@ -200,6 +200,7 @@ describe('ScopeCluster options', () => {
     // A type the table does not list: the per-type expression (capped at 110) and a warning.
     const unknown = build({ instanceType: new ec2.InstanceType('r7g.xlarge'), prefixDelegation: true });
     Annotations.fromStack(unknown.stack).hasWarning('/Stack/Scope', Match.stringLikeRegexp('instanceTypes \\[r7g.xlarge\\]: an instance type is not in'));
+    Annotations.fromStack(unknown.stack).hasWarning('/Stack/Scope', Match.stringLikeRegexp('ack: cdk-scope-environment:cluster-max-pods-unknown'));
   });
 
   test('prefix delegation names the node group (create-only), so switching it replaces the node group instead of rolling it', () => {
