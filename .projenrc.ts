@@ -112,9 +112,8 @@ project.npmignore?.exclude('/integ/', '/example/', '/benchmarks/', '/.ci/');
 // stack trace (tsx and `node --enable-source-maps` apply the maps) points into files that exist.
 project.npmignore?.include('/src/');
 
-// `npx scope-credentials`: the CLI is bundled with the AWS SDK inlined, so the package needs no
-// runtime dependency for it (src/iam/scope-credentials.ts).
-project.bundler.addBundle('src/iam/scope-credentials.ts', {
+/** How both CLIs are bundled: one executable file for Node 20 with its dependencies inlined. */
+const CLI_BUNDLE: javascript.AddBundleOptions = {
   platform: 'node',
   target: 'node20',
   sourcemap: false,
@@ -122,22 +121,18 @@ project.bundler.addBundle('src/iam/scope-credentials.ts', {
   banner: '#!/usr/bin/env node',
   // esbuild's size summary marks a bundle over 1 MB with a warning sign; the size is expected (the SDK is inlined).
   logLevel: javascript.BundleLogLevel.WARNING,
-});
+};
+
+// `npx scope-credentials`: the CLI is bundled with the AWS SDK inlined, so the package needs no
+// runtime dependency for it (src/iam/scope-credentials.ts).
+project.bundler.addBundle('src/iam/scope-credentials.ts', CLI_BUNDLE);
 project.addBins({ 'scope-credentials': 'assets/iam/scope-credentials/index.js' });
 
 // `npx scope-change-report`: the PRODUCTION change report of ScopeDeliveryPipeline, bundled with
 // @aws-cdk/cloudformation-diff and the AWS SDK inlined (no runtime dependency; src/delivery/).
 // cloudformation-diff reads the CloudFormation resource specification from `<its dir>/../db.json.gz`
 // (@aws-cdk/aws-service-spec, loadAwsServiceSpecSync), so the file is copied next to the bundle.
-project.bundler.addBundle('src/delivery/change-report.ts', {
-  platform: 'node',
-  target: 'node20',
-  sourcemap: false,
-  executable: true,
-  banner: '#!/usr/bin/env node',
-  // esbuild's size summary marks a bundle over 1 MB with a warning sign; the size is expected (the SDK is inlined).
-  logLevel: javascript.BundleLogLevel.WARNING,
-});
+project.bundler.addBundle('src/delivery/change-report.ts', CLI_BUNDLE);
 project.tasks.tryFind('bundle:delivery/change-report')?.exec('cp node_modules/@aws-cdk/aws-service-spec/db.json.gz assets/delivery/db.json.gz');
 project.addBins({ 'scope-change-report': 'assets/delivery/change-report/index.js' });
 

@@ -129,12 +129,13 @@ function acknowledgeWaiter(provider: cr.Provider, handler: lambda.IFunction): vo
       + 'and on `<function ARN>:*` (its versions and aliases), no other function.',
   });
   for (const policy of all.filter((c): c is iam.Policy => c instanceof iam.Policy && /framework-(isComplete|onTimeout)|waiter-state-machine/.test(c.node.path))) {
-    if (/waiter-state-machine/.test(policy.node.path)) frameworks.forEach(f => invokes(policy, f));
-    else invokes(policy, handler);
-  }
-  // The waiter logs its errors and is traced (src/database/waiter.ts): the log delivery and X-Ray
-  // actions take no resource ARN.
-  for (const policy of all.filter((c): c is iam.Policy => c instanceof iam.Policy && /waiter-state-machine/.test(c.node.path))) {
+    if (!/waiter-state-machine/.test(policy.node.path)) {
+      invokes(policy, handler);
+      continue;
+    }
+    frameworks.forEach(f => invokes(policy, f));
+    // The waiter logs every event and is traced (src/database/waiter.ts): the log delivery and X-Ray
+    // actions take no resource ARN.
     acknowledge(policy, {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Waiter state machine of the users database provider: Step Functions delivers its logs with the CloudWatch Logs delivery actions '
