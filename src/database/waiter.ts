@@ -31,12 +31,11 @@ export function waiterLogging(logGroup: logs.ILogGroup): WaiterLogging {
  */
 export const XRAY_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
 
-/** Turns on X-Ray tracing of the provider's waiter state machine, if it has one; returns its role. */
-export function traceWaiter(provider: cr.Provider): iam.IRole | undefined {
+/** Turns on X-Ray tracing of the provider's waiter state machine, if it has one, and lets its role write traces. */
+export function traceWaiter(provider: cr.Provider): void {
   const machine = provider.node.findAll().find((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine);
-  if (!machine) return undefined;
+  if (!machine) return;
   machine.tracingConfiguration = { enabled: true };
   const role = machine.node.scope!.node.findAll().find((c): c is iam.Role => c instanceof iam.Role)!;
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: XRAY_ACTIONS, resources: ['*'] }));
-  return role;
 }
