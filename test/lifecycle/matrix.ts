@@ -11,6 +11,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { readmeSection } from './readme-section';
 import { DEV_ENV, DEV_PROPS, PROD_ENV, PROD_PROPS } from '../../example/environments';
 import { NodeAmiRelease, ScopeEnvironment, ScopeEnvironmentProps } from '../../src';
 import { Change, changed, ChangeSet, classify, formatAddedRemoved, formatResources, STATEFUL_TYPES } from '../../src/delivery/impact';
@@ -342,7 +343,5 @@ export function renderTable(): string {
 
 /** README's current table section (between the markers, markers included), or undefined. */
 export function readmeTable(readme: string): string | undefined {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  return start < 0 || end < start ? undefined : readme.slice(start, end + TABLE_END.length);
+  return readmeSection(readme, TABLE_START, TABLE_END);
 }

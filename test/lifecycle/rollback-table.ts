@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readmeSection } from './readme-section';
 import { destroy, failedCreate, Finding } from './rollback-model';
 import { exampleApp } from '../safety/environments';
 
@@ -77,7 +78,5 @@ export function renderRollbackTable(environments: ModelledEnvironment[]): string
 
 /** The table as it is in the README, markers included; undefined without the markers. */
 export function readmeRollbackTable(readme: string): string | undefined {
-  const start = readme.indexOf(ROLLBACK_TABLE_START);
-  const end = readme.indexOf(ROLLBACK_TABLE_END);
-  return start < 0 || end < start ? undefined : readme.slice(start, end + ROLLBACK_TABLE_END.length);
+  return readmeSection(readme, ROLLBACK_TABLE_START, ROLLBACK_TABLE_END);
 }
