@@ -3,10 +3,9 @@
  * property of a Custom::AWSCDK-EKS-KubernetesResource, a JSON string or an Fn::Join of one) and
  * to validate Flux objects against the CRD schemas of @kubernetes-models/flux-cd.
  */
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { isFluxObject, modelErrors } from '../kubernetes/schemas';
 
 /** A CloudFormation string value as text: literals kept, references shown as `<Ref:Id>` / `<GetAtt:Id.Attr>`. */
 export function render(value: any): string {
@@ -37,29 +36,11 @@ export function rawManifest(template: any, manifest: IConstruct): any {
   return template.Resources[logicalId(manifest)].Properties.Manifest;
 }
 
-const VALIDATOR = `
-import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
-import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
-const models = { 'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository, 'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization };
-let input = '';
-process.stdin.on('data', d => { input += d; }).on('end', () => {
-  const errors = JSON.parse(input).map(o => {
-    const Model = models[o.apiVersion + '/' + o.kind];
-    if (!Model) return 'no Flux model for ' + o.apiVersion + ' ' + o.kind;
-    try { new Model(o).validate(); return ''; } catch (e) { return e.message; }
-  });
-  process.stdout.write(JSON.stringify(errors));
-});`;
-
 /**
  * Schema errors of each Flux object ('' when valid), from @kubernetes-models/flux-cd (the Flux
- * CRDs' OpenAPI schemas). The package is ESM-only, so it runs in a child Node.js process.
+ * CRDs' OpenAPI schemas), through the same validator as every other Kubernetes object.
  */
 export function fluxSchemaErrors(objects: any[]): string[] {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', VALIDATOR], {
-    input: JSON.stringify(objects),
-    cwd: path.join(__dirname, '..', '..'),
-    encoding: 'utf8',
-  });
-  return JSON.parse(out);
+  const errors = modelErrors(objects);
+  return objects.map((o, i) => (isFluxObject(o) ? errors[i] : `no Flux model for ${o.apiVersion} ${o.kind}`));
 }

@@ -10,6 +10,11 @@ import * as path from 'path';
 
 const FLUX_GROUPS = ['source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io'];
 
+/** True for the Flux kinds, which the validator checks against @kubernetes-models/flux-cd. */
+export function isFluxObject(o: { apiVersion?: string }): boolean {
+  return FLUX_GROUPS.includes(String(o.apiVersion ?? '').split('/')[0]);
+}
+
 const VALIDATOR = `
 const FLUX_GROUPS = ${JSON.stringify(FLUX_GROUPS)};
 const modulePath = ({ apiVersion, kind }) => {
