@@ -161,11 +161,12 @@ function deployPath(stacks: Array<[string, SynthesizedStack]>) {
     if (label === 'hand-written') continue;
     target(`${label}: deploy estimate <= 1.1x the unavoidable chain`, `${round(cp.minutes, 1)} / ${round(cp.unavoidableMinutes, 1)} min = ${round(cp.ratio, 2)}x`, cp.ratio <= 1.1);
     target(`${label}: deploy critical path <= 18.5 min`, `${round(cp.minutes, 2)} min`, cp.minutes <= 18.5);
-    // Issue 23: the database's own chain is its creation plus one step (the bootstrap); the whole
-    // path is the cluster chain, which the controller's wait for the node group lengthened (issue 25).
-    const at = (type: string) => cp.stateful.find(s => s.type === type)?.doneAt ?? 0;
+    // Issue 23: the database's own chain is its creation plus the bootstrap; the whole path is the
+    // cluster chain, which the controller's wait for the node group lengthened (issue 25).
+    // A resource missing from the template counts as NaN, which fails the target.
+    const at = (type: string) => cp.stateful.find(s => s.type === type)?.doneAt ?? NaN;
     const [instanceAt, bootstrapAt] = [at('AWS::RDS::DBInstance'), at('Custom::UsersDatabaseBootstrap')];
-    target(`${label}: database creation plus one step (the bootstrap) <= 19 min`,
+    target(`${label}: database created and bootstrapped <= 19 min`,
       `instance ${round(instanceAt, 2)}, bootstrapped ${round(bootstrapAt, 2)} min`, bootstrapAt <= 19);
     if (label === 'PRODUCTION') target(`${label}: deploy critical path <= 19 min (issue 23)`, `${round(cp.minutes, 2)} min`, cp.minutes <= 19);
     target(`${label}: database and storage never wait for the cluster`,
